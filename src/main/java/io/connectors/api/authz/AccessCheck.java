@@ -1,0 +1,25 @@
+package io.connectors.api.authz;
+
+import io.connectors.api.model.Connector;
+
+/** One question for a SubjectAccessReview: may the caller {@code verb} this Connector (sub)resource? */
+public record AccessCheck(String verb, String subresource, String namespace, String name) {
+
+    public static AccessCheck getConnector(String namespace, String name) {
+        return new AccessCheck("get", null, namespace, name);
+    }
+
+    public String group() {
+        return Connector.GROUP;
+    }
+
+    public String resource() {
+        return "connectors";
+    }
+
+    /** How the check reads in an error message and a log line (no identity, no token). */
+    public String describe() {
+        return verb + " " + resource() + "." + group() + (subresource == null ? "" : "/" + subresource)
+                + " \"" + name + "\" in namespace \"" + namespace + "\"";
+    }
+}

@@ -1,0 +1,65 @@
+package io.connectors.api.errors;
+
+/**
+ * An error the gateway itself answers with a Kubernetes {@code Status}. Messages are written for
+ * the caller, so they never carry a Secret value, a token or an exception's internals.
+ */
+public final class GatewayError extends RuntimeException {
+
+    private final int code;
+    private final String reason;
+
+    public GatewayError(int code, String reason, String message) {
+        super(message, null, false, false);
+        this.code = code;
+        this.reason = reason;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public static GatewayError unauthorized(String message) {
+        return new GatewayError(401, "Unauthorized", message);
+    }
+
+    public static GatewayError forbidden(String message) {
+        return new GatewayError(403, "Forbidden", message);
+    }
+
+    public static GatewayError notFound(String message) {
+        return new GatewayError(404, "NotFound", message);
+    }
+
+    public static GatewayError badRequest(String message) {
+        return new GatewayError(400, "BadRequest", message);
+    }
+
+    public static GatewayError methodNotAllowed(String message) {
+        return new GatewayError(405, "MethodNotAllowed", message);
+    }
+
+    public static GatewayError payloadTooLarge(String message) {
+        return new GatewayError(413, "RequestEntityTooLarge", message);
+    }
+
+    public static GatewayError internal(String message) {
+        return new GatewayError(500, "InternalError", message);
+    }
+
+    public static GatewayError badGateway(String message) {
+        return new GatewayError(502, "ServiceUnavailable", message);
+    }
+
+    public static GatewayError unavailable(String message) {
+        return new GatewayError(503, "ServiceUnavailable", message);
+    }
+
+    public static GatewayError timeout(String message) {
+        return new GatewayError(504, "Timeout", message);
+    }
+}

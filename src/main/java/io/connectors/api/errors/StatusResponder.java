@@ -1,0 +1,46 @@
+package io.connectors.api.errors;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place that turns any failure on the request path into a {@code Status} response.
+ * Anything that is not a {@link GatewayError} is a bug of ours: it is logged (class name only,
+ * the stack at debug level) and answered with a generic 500, never with its message.
+ */
+public final class StatusResponder {
+
+    private static final Logger LOG = Logger.getLogger(StatusResponder.class);
+
+    private StatusResponder() {
+    }
+
+    public static GatewayError asGatewayError(Throwable failure) {
+        while (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        if (failure instanceof GatewayError gatewayError) {
+            return gatewayError;
+        }
+        LOG.errorf("unexpected failure on the request path: %s", failure.getClass().getName());
+        LOG.debug("unexpected failure", failure);
+        return GatewayError.internal("internal error");
+    }
+
+    public static void respond(RoutingContext ctx, Throwable failure) {
+        GatewayError error = asGatewayError(failure);
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten()) {
+            // The tool's status line already went out: all we can do is cut the stream.
+            response.reset();
+            return;
+        }
+        // The body of a refused request is never read: drop it rather than leave the connection stuck.
+        ctx.request().resume();
+        response.setStatusCode(error.code())
+                .putHeader(HttpHeaders.CONTENT_TYPE, StatusBody.CONTENT_TYPE)
+                .end(StatusBody.of(error));
+    }
+}

@@ -1,0 +1,74 @@
+package io.connectors.api.forward;
+
+import io.connectors.api.errors.GatewayError;
+import io.connectors.api.errors.StatusBody;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyRequest;
+import io.vertx.httpproxy.ProxyResponse;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies one {@link ForwardPlan} to a proxied exchange: clean the request, set the plan's
+ * headers and URI, turn upstream failures into Status responses, clean the response.
+ */
+final class ForwardingInterceptor implements ProxyInterceptor {
+
+    private static final Logger LOG = Logger.getLogger(ForwardingInterceptor.class);
+
+    private final ForwardPlan plan;
+    private final boolean trustForwarded;
+    private final boolean passSetCookie;
+
+    ForwardingInterceptor(ForwardPlan plan, boolean trustForwarded, boolean passSetCookie) {
+        this.plan = plan;
+        this.trustForwarded = trustForwarded;
+        this.passSetCookie = passSetCookie;
+    }
+
+    @Override
+    public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+        ProxyRequest request = context.request();
+        MultiMap headers = request.headers();
+        HeaderHygiene.sanitizeRequest(headers, trustForwarded);
+        setForwardedHeaders(headers, request.proxiedRequest());
+        plan.headers().forEach(headers::set);
+        request.setURI(plan.requestUri());
+        return context.sendRequest().recover(failure -> {
+            GatewayError error = UpstreamFailures.toGatewayError(failure, plan);
+            LOG.debugf("upstream failure %s: %s", plan.target().origin(), failure.getClass().getName());
+            return Future.succeededFuture(request.release().response()
+                    .setStatusCode(error.code())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, StatusBody.CONTENT_TYPE)
+                    .setBody(Body.body(StatusBody.of(error))));
+        });
+    }
+
+    @Override
+    public Future<Void> handleProxyResponse(ProxyContext context) {
+        HeaderHygiene.sanitizeResponse(context.response().headers(), passSetCookie);
+        return context.sendResponse();
+    }
+
+    private void setForwardedHeaders(MultiMap headers, HttpServerRequest inbound) {
+        SocketAddress remote = inbound.remoteAddress();
+        if (remote != null && remote.hostAddress() != null) {
+            String previous = trustForwarded ? headers.get("X-Forwarded-For") : null;
+            headers.set("X-Forwarded-For", previous == null ? remote.hostAddress() : previous + ", " + remote.hostAddress());
+        }
+        if (!trustForwarded || !headers.contains("X-Forwarded-Proto")) {
+            headers.set("X-Forwarded-Proto", inbound.scheme() == null ? "http" : inbound.scheme());
+        }
+        HostAndPort authority = inbound.authority();
+        if (authority != null && (!trustForwarded || !headers.contains("X-Forwarded-Host"))) {
+            headers.set("X-Forwarded-Host", authority.toString());
+        }
+    }
+}

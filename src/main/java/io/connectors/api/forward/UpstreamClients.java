@@ -1,0 +1,116 @@
+package io.connectors.api.forward;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.connectors.api.config.ConnectorsConfig;
+import io.connectors.api.errors.GatewayError;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.TrustOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.jboss.logging.Logger;
+
+/**
+ * Vert.x HTTP clients towards tools, one per trust configuration (system trust store, or system
+ * trust store plus a {@link TrustBundle}), each with its own connection pools. Redirects are never
+ * followed and bodies are never decompressed: what the tool sends is what the caller gets.
+ */
+@ApplicationScoped
+public class UpstreamClients {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamClients.class);
+    private static final String SYSTEM_TRUST = "";
+
+    private final Vertx vertx;
+    private final ConnectorsConfig.Proxy config;
+    private final EnvironmentProxy environmentProxy;
+    private final Cache<String, HttpClient> clients;
+
+    UpstreamClients(Vertx vertx, ConnectorsConfig config) {
+        this.vertx = vertx;
+        this.config = config.proxy();
+        this.environmentProxy = EnvironmentProxy.fromEnvironment(System.getenv());
+        this.clients = Caffeine.newBuilder()
+                .maximumSize(256)
+                .expireAfterAccess(Duration.ofMinutes(30))
+                .<String, HttpClient>removalListener((key, client, cause) -> {
+                    if (client != null) {
+                        client.close();
+                    }
+                })
+                .build();
+    }
+
+    public HttpClient client(UpstreamTarget target, Optional<TrustBundle> trust) {
+        String key = (target.tls() ? "tls|" : "plain|") + trust.map(TrustBundle::key).orElse(SYSTEM_TRUST);
+        return clients.get(key, k -> create(target.tls(), trust));
+    }
+
+    private HttpClient create(boolean tls, Optional<TrustBundle> trust) {
+        HttpClientOptions options = new HttpClientOptions()
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setMaxPoolSize(config.maxPoolSize())
+                .setKeepAlive(true)
+                .setDecompressionSupported(false)
+                .setTryUseCompression(false)
+                .setForceSni(true)
+                .setVerifyHost(true);
+        if (config.insecureSkipVerify()) {
+            options.setTrustAll(true).setVerifyHost(false);
+        } else if (trust.isPresent()) {
+            options.setTrustOptions(TrustOptions.wrap(trustManager(trust.get())));
+        }
+        environmentProxy.apply(options, tls);
+        return vertx.createHttpClient(options);
+    }
+
+    /** The JDK's default CAs plus the bundle's, so a custom CA adds to the system trust store. */
+    static TrustManager trustManager(TrustBundle bundle) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            system.init((KeyStore) null);
+            int index = 0;
+            for (TrustManager manager : system.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    for (X509Certificate issuer : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("system-" + index++, issuer);
+                    }
+                }
+            }
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (String pem : bundle.pems()) {
+                for (Certificate certificate : factory.generateCertificates(
+                        new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+                    store.setCertificateEntry("bundle-" + index++, certificate);
+                }
+            }
+            TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            combined.init(store);
+            return combined.getTrustManagers()[0];
+        } catch (Exception e) {
+            LOG.warnf("CA certificates from %s could not be loaded: %s", bundle.key(), e.getClass().getSimpleName());
+            throw GatewayError.internal("the CA certificates configured for this connector could not be loaded");
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        clients.invalidateAll();
+        clients.cleanUp();
+    }
+}

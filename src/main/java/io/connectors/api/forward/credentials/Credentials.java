@@ -1,0 +1,40 @@
+package io.connectors.api.forward.credentials;
+
+import io.connectors.api.errors.GatewayError;
+import io.fabric8.kubernetes.api.model.Secret;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Chooses the {@link CredentialInjector} for a Secret's type. No Secret: no credentials. */
+@ApplicationScoped
+public class Credentials {
+
+    private static final String DEFAULT_TYPE = "Opaque";
+    private final Map<String, CredentialInjector> byType;
+
+    Credentials(Instance<CredentialInjector> injectors) {
+        this.byType = injectors.stream().collect(Collectors.toUnmodifiableMap(CredentialInjector::secretType,
+                Function.identity()));
+    }
+
+    public void inject(Optional<Secret> secret, Map<String, String> headers) {
+        if (secret.isEmpty()) {
+            return;
+        }
+        String type = typeOf(secret.get());
+        CredentialInjector injector = byType.get(type);
+        if (injector == null) {
+            throw GatewayError.badRequest("secret type \"" + type + "\" is not supported for proxying");
+        }
+        injector.inject(secret.get(), headers);
+    }
+
+    /** A Secret without a type is Opaque, as the API server defaults it. */
+    public static String typeOf(Secret secret) {
+        return secret.getType() == null || secret.getType().isBlank() ? DEFAULT_TYPE : secret.getType();
+    }
+}

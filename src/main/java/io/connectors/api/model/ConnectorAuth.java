@@ -1,0 +1,10 @@
+package io.connectors.api.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ConnectorAuth(String name, SecretReference secretRef, List<NamedValue> params) {
+}

@@ -1,0 +1,10 @@
+package io.connectors.api.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** An ObjectReference to a Secret; only name and namespace matter here. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SecretReference(String name, String namespace) {
+}
