@@ -90,8 +90,8 @@ public final class FakeKubeAuth {
                 .andReply(new Provider(FakeKubeAuth::tokenReview)).always();
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
                 .andReply(new Provider(FakeKubeAuth::accessReview)).always();
-        server.expect().get().withPath("/version")
-                .andReturn(200, Map.of("major", "1", "minor", "20", "gitVersion", "v1.20.2-mock")).always();
+        server.getKubernetesMockServer().setVersionInfo(new io.fabric8.kubernetes.client.VersionInfo.Builder()
+                .withMajor("1").withMinor("20").withGitVersion("v1.20.2-mock").build());
     }
 
     private record Reply(int code, Object body) {
