@@ -1,0 +1,207 @@
+package io.connectors.api.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.connectors.api.support.FakeTool;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What must hold on a real kube-apiserver, whichever CRDs it runs: real TokenReviews, real RBAC,
+ * real watches. Each subclass runs it on a fresh cluster with one set of CRDs.
+ */
+abstract class GatewayOnRealClusterContract {
+
+    static final Duration WATCH = Duration.ofSeconds(20);
+    static final ResourceDefinitionContext CONNECTORS = new ResourceDefinitionContext.Builder()
+            .withGroup("connectors.alauda.io").withVersion("v1alpha1").withPlural("connectors").withNamespaced(true)
+            .withKind("Connector").build();
+    static final ResourceDefinitionContext CLASSES = new ResourceDefinitionContext.Builder()
+            .withGroup("connectors.alauda.io").withVersion("v1alpha1").withPlural("connectorclasses")
+            .withNamespaced(false).withKind("ConnectorClass").build();
+
+    RealCluster cluster;
+    KubernetesClient admin;
+    FakeTool tool;
+    String namespace;
+
+    @BeforeEach
+    void cluster() {
+        cluster = RealCluster.current();
+        admin = cluster.admin();
+        tool = FakeTool.get();
+        tool.clear();
+        namespace = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName(namespace).endMetadata().build()).create();
+        applyUpstreamStyleClass();
+    }
+
+    static RequestSpecification as(String token) {
+        return RestAssured.given().header("Authorization", "Bearer " + token).urlEncodingEnabled(false);
+    }
+
+    String path(String connector) {
+        return "/connectors/v1alpha1/" + namespace + "/" + connector + "/path";
+    }
+
+    /** A class the way upstream writes them, with fields this gateway does not use (probes, params). */
+    void applyUpstreamStyleClass() {
+        admin.genericKubernetesResources(CLASSES).resource(generic(CLASSES, null, "basic", Map.of(
+                "address", Map.of("name", "address", "type", "string"),
+                "params", java.util.List.of(Map.of("name", "region", "type", "string", "default", "eu")),
+                "auth", Map.of("types", java.util.List.of(Map.of("name", "basicAuth",
+                        "secretType", "kubernetes.io/basic-auth", "optional", true,
+                        "params", java.util.List.of(Map.of("name", "username", "type", "string"))))),
+                "livenessProbe", Map.of("http", Map.of("path", "/healthz", "method", "GET")),
+                "authProbes", java.util.List.of(Map.of("authName", "basicAuth",
+                        "probe", Map.of("http", Map.of("path", "/api/user", "method", "GET"))))))).serverSideApply();
+    }
+
+    static GenericKubernetesResource generic(ResourceDefinitionContext type, String namespace, String name,
+            Map<String, Object> spec) {
+        GenericKubernetesResource resource = new GenericKubernetesResource();
+        resource.setApiVersion(type.getGroup() + "/" + type.getVersion());
+        resource.setKind(type.getKind());
+        resource.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+                .withNamespace(namespace).build());
+        resource.setAdditionalProperty("spec", spec);
+        return resource;
+    }
+
+    void connector(String name, String secret) {
+        Map<String, Object> spec = new java.util.LinkedHashMap<>();
+        spec.put("connectorClassName", "basic");
+        spec.put("address", tool.url() + "/tool");
+        spec.put("params", java.util.List.of(Map.of("name", "region", "value", "eu")));
+        if (secret != null) {
+            spec.put("auth", Map.of("name", "basicAuth", "secretRef", Map.of("name", secret),
+                    "params", java.util.List.of(Map.of("name", "username", "value", "robot"))));
+        }
+        admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace)
+                .resource(generic(CONNECTORS, namespace, name, spec)).serverSideApply();
+    }
+
+    void basicAuthSecret(String name, String user, String password) {
+        admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
+                .withNamespace(namespace).endMetadata().withType("kubernetes.io/basic-auth")
+                .addToStringData("username", user).addToStringData("password", password).build()).serverSideApply();
+    }
+
+    void grantGet(String user, String connector) {
+        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
+                .withName("get-" + connector).withNamespace(namespace).endMetadata().addNewRule()
+                .withApiGroups("connectors.alauda.io").withResources("connectors").withResourceNames(connector)
+                .withVerbs("get").endRule().build()).serverSideApply();
+        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+                .withName(user + "-get-" + connector).withNamespace(namespace).endMetadata().withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("get-" + connector).endRoleRef()
+                .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject()
+                .build()).serverSideApply();
+    }
+
+    void flag(String key, String value) {
+        admin.configMaps().inNamespace(RealCluster.SYSTEM_NAMESPACE).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("connectors-config").endMetadata().addToData(key, value).build())
+                .forceConflicts().serverSideApply();
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void rbacDecidesForReal() throws Exception {
+        basicAuthSecret("creds", "robot", "pw1");
+        connector("tool-a", "creds");
+        grantGet("alice", "tool-a");
+        String alice = cluster.token("alice");
+        await().atMost(WATCH).untilAsserted(() -> as(alice).get(path("tool-a") + "/api/x?q=1").then().statusCode(200));
+        FakeTool.Seen seen = tool.next();
+        assertThat(seen.uri()).isEqualTo("/tool/api/x?q=1");
+        assertThat(seen.headers("authorization")).containsExactly(basic("robot", "pw1"));
+        assertThat(seen.headers().toString()).doesNotContain(alice);
+
+        as(cluster.token("bob")).get(path("tool-a") + "/api/x").then().statusCode(403)
+                .body("reason", equalTo("Forbidden"));
+        // alice may get tool-a only: another Connector is 403 for her, existing or not.
+        connector("tool-b", "creds");
+        as(alice).get(path("tool-b") + "/x").then().statusCode(403);
+        as(alice).get(path("nothing") + "/x").then().statusCode(403);
+        as("not-a-token").get(path("tool-a") + "/x").then().statusCode(401);
+    }
+
+    @Test
+    void watchedChangesApplyToTheNextRequests() throws Exception {
+        basicAuthSecret("creds", "robot", "before");
+        connector("tool", "creds");
+        grantGet("carol", "tool");
+        String carol = cluster.token("carol");
+        await().atMost(WATCH).untilAsserted(() -> as(carol).get(path("tool") + "/x").then().statusCode(200));
+        assertThat(tool.next().headers("authorization")).containsExactly(basic("robot", "before"));
+
+        basicAuthSecret("creds", "robot", "after");
+        await().atMost(WATCH).untilAsserted(() -> {
+            as(carol).get(path("tool") + "/x").then().statusCode(200);
+            assertThat(tool.next().headers("authorization")).containsExactly(basic("robot", "after"));
+        });
+
+        flag("enable-connector-apis-write-passthrough", "false");
+        await().atMost(WATCH).untilAsserted(() ->
+                as(carol).body("x").post(path("tool") + "/items").then().statusCode(405));
+        flag("enable-connector-apis-write-passthrough", "true");
+        await().atMost(WATCH).untilAsserted(() ->
+                as(carol).body("{\"a\":1}").post(path("tool") + "/items").then().statusCode(200));
+        flag("enable-connector-apis-write-passthrough", "false");
+
+        admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace).withName("tool").delete();
+        await().atMost(WATCH).untilAsserted(() -> as(carol).get(path("tool") + "/x").then().statusCode(404)
+                .body("reason", equalTo("NotFound")));
+    }
+
+    @Test
+    void kubeApiServerItselfAsABearerTokenToolWithItsCaTrusted() {
+        String viewer = cluster.serviceAccountToken(namespace, "viewer");
+        // An explicit Role: built-in roles are aggregated by the controller-manager, absent here.
+        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
+                .withName("read-configmaps").withNamespace(namespace).endMetadata().addNewRule().withApiGroups("")
+                .withResources("configmaps").withVerbs("get", "list").endRule().build()).serverSideApply();
+        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+                .withName("viewer-read").withNamespace(namespace).endMetadata().withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("read-configmaps").endRoleRef()
+                .addNewSubject().withKind("ServiceAccount").withName("viewer").withNamespace(namespace).endSubject()
+                .build()).serverSideApply();
+        admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("kube-token")
+                .withNamespace(namespace).endMetadata().withType("connectors.cpaas.io/bearer-token")
+                .addToStringData("token", viewer).build()).serverSideApply();
+        admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("kube-ca")
+                .withNamespace(namespace).endMetadata().addToStringData("ca.crt", cluster.cluster().caPem()).build())
+                .serverSideApply();
+        admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace).resource(generic(CONNECTORS, namespace,
+                "kube", Map.of("connectorClassName", "basic", "address", cluster.cluster().apiUrl(),
+                        "auth", Map.of("name", "bearer", "secretRef", Map.of("name", "kube-token")),
+                        "caCertSecretRef", Map.of("name", "kube-ca")))).serverSideApply();
+        admin.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("through-the-gateway").endMetadata().addToData("k", "v").build()).create();
+        grantGet("alice", "kube");
+        await().atMost(WATCH).untilAsserted(() -> as(cluster.token("alice"))
+                .get(path("kube") + "/api/v1/namespaces/" + namespace + "/configmaps/through-the-gateway")
+                .then().statusCode(200).body("data.k", equalTo("v")));
+    }
+}

@@ -1,0 +1,122 @@
+package io.connectors.api.e2e;
+
+import io.connectors.api.dev.LocalCluster;
+import io.connectors.api.dev.Manifests;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A fresh real kube-apiserver + etcd for one {@code @QuarkusIntegrationTest} class, with one set
+ * of CRDs ({@code crds=project}: this project's; {@code crds=reference}: the upstream ones from
+ * ../shared/reference/crds), the project's ClusterRole, and the gateway running as its own
+ * ServiceAccount with only that role, so the RBAC manifest is tested too.
+ */
+public class RealCluster implements QuarkusTestResourceLifecycleManager {
+
+    public static final Path PROJECT = Path.of("").toAbsolutePath();
+    public static final Path REFERENCE_CRDS = PROJECT.resolve("../shared/reference/crds").normalize();
+    public static final String SYSTEM_NAMESPACE = "connectors-system";
+
+    private static volatile RealCluster current;
+
+    private String crds = "project";
+    private LocalCluster cluster;
+    private KubernetesClient admin;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        crds = initArgs.getOrDefault("crds", "project");
+    }
+
+    /** The cluster of the running test class. */
+    public static RealCluster current() {
+        if (current == null) {
+            throw new IllegalStateException("no real cluster is running");
+        }
+        return current;
+    }
+
+    public static boolean referenceCrdsAvailable() {
+        return Files.isDirectory(REFERENCE_CRDS);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        cluster = LocalCluster.start(PROJECT, PROJECT.resolve("target/e2e-clusters/" + UUID.randomUUID()));
+        admin = new KubernetesClientBuilder().withConfig(cluster.config("admin")).build();
+        List<Path> manifests = new ArrayList<>();
+        if (crds.equals("reference")) {
+            // Without ../shared the test class skips itself (with a message); the cluster just has no CRDs.
+            if (referenceCrdsAvailable()) {
+                manifests.addAll(Manifests.inDirectory(REFERENCE_CRDS));
+            }
+        } else {
+            manifests.add(PROJECT.resolve("src/main/kubernetes/crd-connectorclasses.yaml"));
+            manifests.add(PROJECT.resolve("src/main/kubernetes/crd-connectors.yaml"));
+        }
+        manifests.add(PROJECT.resolve("src/main/kubernetes/rbac.yaml"));
+        Manifests.apply(admin, manifests, Map.of());
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM_NAMESPACE).endMetadata()
+                .build()).serverSideApply();
+        admin.configMaps().inNamespace(SYSTEM_NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("connectors-config").endMetadata().addToData("enable-custom-ca-certs", "true").build())
+                .serverSideApply();
+        String gatewayToken = serviceAccountToken(SYSTEM_NAMESPACE, "connectors-api");
+        current = this;
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.kubernetes-client.api-server-url", cluster.apiUrl());
+        config.put("quarkus.kubernetes-client.token", gatewayToken);
+        config.put("quarkus.kubernetes-client.ca-cert-file", cluster.caFile().toString());
+        config.put("quarkus.kubernetes-client.trust-certs", "false");
+        config.put("quarkus.http.host", "127.0.0.1");
+        return config;
+    }
+
+    /** A token for a ServiceAccount, created if needed (no controller-manager creates them here). */
+    public String serviceAccountToken(String namespace, String name) {
+        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName(name).withNamespace(namespace).endMetadata().build()).serverSideApply();
+        return admin.serviceAccounts().inNamespace(namespace).withName(name)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(7200L).endSpec().build())
+                .getStatus().getToken();
+    }
+
+    @Override
+    public void stop() {
+        current = null;
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.stop(PROJECT);
+        }
+    }
+
+    public KubernetesClient admin() {
+        return admin;
+    }
+
+    public LocalCluster cluster() {
+        return cluster;
+    }
+
+    public String token(String user) {
+        return cluster.token(user);
+    }
+
+    public String crds() {
+        return crds;
+    }
+}
