@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.Map;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CompletableFuture;
 
 /** The cluster's git version, asked of the API server at most every ten minutes. */
@@ -16,8 +16,8 @@ public class ClusterVersion {
     ClusterVersion(ReviewApi api) {
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(Duration.ofMinutes(10))
-                .buildAsync((key, executor) -> api.get("/version", Map.class)
-                        .thenApply(info -> String.valueOf(info.get("gitVersion"))));
+                .buildAsync((key, executor) -> api.getJson("/version")
+                        .thenApply(body -> new JsonObject(body).getString("gitVersion")));
     }
 
     public CompletableFuture<String> gitVersion() {

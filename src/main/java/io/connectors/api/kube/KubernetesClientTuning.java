@@ -6,7 +6,9 @@ import jakarta.inject.Singleton;
 
 /**
  * Lifts fabric8's concurrency caps (64 requests, 5 per host by default) so that TokenReviews and
- * SubjectAccessReviews of a busy gateway do not queue behind each other (kube-rbac-proxy PR#285).
+ * SubjectAccessReviews of a busy gateway do not queue behind each other (kube-rbac-proxy PR#285),
+ * and turns off fabric8's own retries: a review that fails must fail closed now (503), not hold
+ * the caller through seconds of back-off. Informers keep retrying through their exception handler.
  */
 @Singleton
 public class KubernetesClientTuning implements KubernetesConfigCustomizer {
@@ -17,5 +19,6 @@ public class KubernetesClientTuning implements KubernetesConfigCustomizer {
     public void customize(Config config) {
         config.setMaxConcurrentRequests(MAX_CONCURRENT_REQUESTS);
         config.setMaxConcurrentRequestsPerHost(MAX_CONCURRENT_REQUESTS);
+        config.setRequestRetryBackoffLimit(0);
     }
 }

@@ -34,11 +34,16 @@ public class ReviewApi {
         return http.sendAsync(request, String.class).thenApply(response -> parse(response, type, serialization));
     }
 
-    public <T> CompletableFuture<T> get(String apiPath, Class<T> type) {
+    /** The raw JSON body of a GET (for documents that are not Kubernetes resources, like /version). */
+    public CompletableFuture<String> getJson(String apiPath) {
         HttpClient http = client.getHttpClient();
         HttpRequest request = http.newHttpRequestBuilder().uri(url(apiPath)).build();
-        return http.sendAsync(request, String.class)
-                .thenApply(response -> parse(response, type, client.getKubernetesSerialization()));
+        return http.sendAsync(request, String.class).thenApply(response -> {
+            if (!response.isSuccessful()) {
+                throw new CompletionException(new ApiCallFailed(response.code()));
+            }
+            return response.body();
+        });
     }
 
     private String url(String apiPath) {

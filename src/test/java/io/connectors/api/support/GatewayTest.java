@@ -1,0 +1,41 @@
+package io.connectors.api.support;
+
+import io.connectors.api.resolve.InformerCaches;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Shared set-up of the gateway tests: the cluster client, fixtures and a fresh fake tool queue.
+ * Subclasses carry {@code @QuarkusTest @WithKubernetesTestServer(crud = true, setup = MockCluster.class)}
+ * so that all of them share one application and one mock cluster.
+ */
+public abstract class GatewayTest {
+
+    @Inject
+    protected KubernetesClient client;
+
+    @Inject
+    protected InformerCaches caches;
+
+    protected Fixtures fixtures;
+    protected FakeTool tool;
+
+    @BeforeEach
+    void setUpGatewayTest() {
+        fixtures = new Fixtures(client, caches);
+        tool = FakeTool.get();
+        tool.clear();
+    }
+
+    /** A request as the holder of {@code token}. */
+    protected static RequestSpecification as(String token) {
+        return RestAssured.given().header("Authorization", "Bearer " + token).urlEncodingEnabled(false);
+    }
+
+    protected static String apiPath(String namespace, String name) {
+        return "/connectors/v1alpha1/" + namespace + "/" + name + "/path";
+    }
+}

@@ -1,0 +1,50 @@
+package io.connectors.api.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.connectors.api.errors.GatewayError;
+import io.connectors.api.web.GatewayRoute.ClassOpenApi;
+import io.connectors.api.web.GatewayRoute.ConnectorApi;
+import io.connectors.api.web.GatewayRoute.ConnectorOpenApi;
+import io.connectors.api.web.GatewayRoute.LegacyResource;
+import io.connectors.api.web.GatewayRoute.Version;
+import org.junit.jupiter.api.Test;
+
+class RequestPathsTest {
+
+    @Test
+    void connectorApiKeepsTheRawApiPath() {
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/gitlab/path/api/v4/projects/g%2Fp"))
+                .isEqualTo(new ConnectorApi("ns", "gitlab", "/api/v4/projects/g%2Fp"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/gitlab/path"))
+                .isEqualTo(new ConnectorApi("ns", "gitlab", ""));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/gitlab/path/"))
+                .isEqualTo(new ConnectorApi("ns", "gitlab", "/"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/gitlab/path/a/b/c/d/e/f/g"))
+                .isEqualTo(new ConnectorApi("ns", "gitlab", "/a/b/c/d/e/f/g"));
+    }
+
+    @Test
+    void otherRoutes() {
+        assertThat(RequestPaths.parse("/connectors/version")).isEqualTo(new Version());
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/gitlab/openapi"))
+                .isEqualTo(new ConnectorOpenApi("ns", "gitlab"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/connectorclasses/git/openapi"))
+                .isEqualTo(new ClassOpenApi("git"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/namespaces/ns/connectors/git/resources/gitrefs/x"))
+                .isEqualTo(new LegacyResource("ns", "git", "gitrefs/x"));
+    }
+
+    @Test
+    void unknownPathsAre404AndBadNamesAre400() {
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v1alpha1/ns/name/other"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(404));
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v2/ns/name/path"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(404));
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v1alpha1/NS/name/path/x"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(400));
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v1alpha1/%2e%2e/name/path/x"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(400));
+    }
+}
