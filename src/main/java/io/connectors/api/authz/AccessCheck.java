@@ -9,6 +9,11 @@ public record AccessCheck(String verb, String subresource, String namespace, Str
         return new AccessCheck("get", null, namespace, name);
     }
 
+    /** {@code connectors/apis/<class><template>}: the Connector's API, whole ({@code template} "") or one path. */
+    public static AccessCheck connectorApi(String verb, String namespace, String name, String className, String template) {
+        return new AccessCheck(verb, "apis/" + className + template, namespace, name);
+    }
+
     public String group() {
         return Connector.GROUP;
     }

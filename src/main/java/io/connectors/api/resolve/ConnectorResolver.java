@@ -23,17 +23,30 @@ public class ConnectorResolver {
     }
 
     public ResolvedConnector resolve(String namespace, String name) {
-        Connector connector = caches.connector(namespace, name)
+        Connector connector = connector(namespace, name);
+        return new ResolvedConnector(connector, classOf(connector), secretOf(connector));
+    }
+
+    /** The Connector's class, for what needs no Secret (its OpenAPI document): a missing Secret is no error here. */
+    public ConnectorClass connectorClass(String namespace, String name) {
+        return classOf(connector(namespace, name));
+    }
+
+    private Connector connector(String namespace, String name) {
+        return caches.connector(namespace, name)
                 .orElseThrow(() -> GatewayError.notFound(
                         "connectors." + Connector.GROUP + " \"" + name + "\" not found"));
+    }
+
+    private ConnectorClass classOf(Connector connector) {
+        String name = connector.getMetadata().getName();
         ConnectorSpec spec = connector.getSpec();
         String className = spec == null ? null : spec.connectorClassName();
         if (className == null || className.isBlank()) {
             throw GatewayError.badRequest("connector \"" + name + "\" names no connectorClassName");
         }
-        ConnectorClass connectorClass = caches.connectorClass(className)
+        return caches.connectorClass(className)
                 .orElseThrow(() -> GatewayError.badRequest("connectorclass \"" + className + "\" not found"));
-        return new ResolvedConnector(connector, connectorClass, secretOf(connector));
     }
 
     private Optional<Secret> secretOf(Connector connector) {

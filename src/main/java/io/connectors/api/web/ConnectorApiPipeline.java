@@ -5,10 +5,13 @@ import io.connectors.api.authn.CallerIdentity;
 import io.connectors.api.authn.TokenReviewer;
 import io.connectors.api.authz.AccessCheck;
 import io.connectors.api.authz.AccessReviewer;
+import io.connectors.api.authz.ApiPermissions;
 import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.config.FeatureFlag;
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.errors.StatusResponder;
+import io.connectors.api.forward.CustomApiPlanner;
+import io.connectors.api.forward.ForwardPlan;
 import io.connectors.api.forward.Forwarder;
 import io.connectors.api.forward.ProxyPlanner;
 import io.connectors.api.resolve.ConnectorResolver;
@@ -19,6 +22,7 @@ import io.connectors.api.route.RouteTable;
 import io.connectors.api.web.GatewayRoute.ConnectorApi;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,9 +45,12 @@ public class ConnectorApiPipeline {
     private final ProxyPlanner proxyPlanner;
     private final Forwarder forwarder;
     private final ConnectorsConfig config;
+    private final ApiPermissions apiPermissions;
+    private final CustomApiPlanner customApiPlanner;
 
     ConnectorApiPipeline(TokenReviewer tokens, AccessReviewer access, ConnectorResolver resolver, FeatureFlags flags,
-            RouteTable routes, ProxyPlanner proxyPlanner, Forwarder forwarder, ConnectorsConfig config) {
+            RouteTable routes, ProxyPlanner proxyPlanner, Forwarder forwarder, ConnectorsConfig config,
+            ApiPermissions apiPermissions, CustomApiPlanner customApiPlanner) {
         this.tokens = tokens;
         this.access = access;
         this.resolver = resolver;
@@ -52,6 +59,8 @@ public class ConnectorApiPipeline {
         this.proxyPlanner = proxyPlanner;
         this.forwarder = forwarder;
         this.config = config;
+        this.apiPermissions = apiPermissions;
+        this.customApiPlanner = customApiPlanner;
     }
 
     /** Authenticates the caller; shared by every route under /connectors. */
@@ -79,24 +88,50 @@ public class ConnectorApiPipeline {
                     return onContext(ctx, access.require(identity, AccessCheck.getConnector(route.namespace(), route.name())))
                             .map(identity);
                 })
-                .map(identity -> {
-                    ResolvedConnector resolved = resolver.resolve(route.namespace(), route.name());
-                    exchange.connectorClass(resolved.className());
-                    Optional<RouteMatch> match = routes.match(resolved.className(), request.method(), route.rawApiPath());
-                    match.ifPresent(m -> exchange.template(m.template()));
+                .map(identity -> resolveAndMatch(ctx, identity, route.namespace(), route.name(), request.method(),
+                        route.rawApiPath()))
+                .compose(routed -> authorizeApi(ctx, routed, request.method(), route.rawApiPath()))
+                .map(routed -> {
                     if (MethodPolicy.isWrite(request.method(), route.rawApiPath())
                             && !flags.enabled(FeatureFlag.WRITE_PASSTHROUGH)) {
                         throw GatewayError.methodNotAllowed("method " + request.method().name()
                                 + " is not allowed: write passthrough is disabled");
                     }
-                    exchange.mode("proxy");
-                    return proxyPlanner.plan(resolved, match, route.rawApiPath(), request.query(), exchange.requestId());
+                    return plan(exchange, routed, route.rawApiPath(), request.query());
                 })
                 .onSuccess(plan -> forwarder.forward(ctx, plan))
                 .onFailure(failure -> StatusResponder.respond(ctx, failure));
     }
 
-    private static void refuseUpgrades(HttpServerRequest request) {
+    /** Looks the Connector up and matches its class's OpenAPI routes; only ever after the Connector's SAR. */
+    RoutedRequest resolveAndMatch(RoutingContext ctx, CallerIdentity identity, String namespace, String name,
+            HttpMethod method, String rawApiPath) {
+        Exchange exchange = Exchange.of(ctx);
+        ResolvedConnector resolved = resolver.resolve(namespace, name);
+        exchange.connectorClass(resolved.className());
+        Optional<RouteMatch> match = routes.match(resolved.className(), method, rawApiPath);
+        match.ifPresent(m -> exchange.template(m.template()));
+        return new RoutedRequest(identity, resolved, match);
+    }
+
+    /** The permission on the Connector's API, whole class or matched path (spec §4.4), while its flag is on. */
+    Future<RoutedRequest> authorizeApi(RoutingContext ctx, RoutedRequest routed, HttpMethod method, String rawApiPath) {
+        ResolvedConnector resolved = routed.resolved();
+        return onContext(ctx, apiPermissions.require(routed.identity(), resolved.namespace(), resolved.name(),
+                resolved.className(), MethodPolicy.verb(method, rawApiPath), routed.match().map(RouteMatch::template)))
+                .map(routed);
+    }
+
+    private ForwardPlan plan(Exchange exchange, RoutedRequest routed, String rawApiPath, String rawQuery) {
+        if (routed.isCustomApi()) {
+            exchange.mode("api");
+            return customApiPlanner.plan(routed.resolved(), rawApiPath, rawQuery, exchange.requestId());
+        }
+        exchange.mode("proxy");
+        return proxyPlanner.plan(routed.resolved(), routed.match(), rawApiPath, rawQuery, exchange.requestId());
+    }
+
+    static void refuseUpgrades(HttpServerRequest request) {
         if (request.headers().contains(HttpHeaders.UPGRADE)) {
             throw GatewayError.badRequest("protocol upgrades are not supported through the connectors API");
         }

@@ -23,11 +23,16 @@ public class ConnectorsRouter {
     private final ConnectorApiPipeline pipeline;
     private final VersionHandler version;
     private final AccessLog accessLog;
+    private final LegacyResourceHandler legacyResources;
+    private final OpenApiHandler openApi;
 
-    ConnectorsRouter(ConnectorApiPipeline pipeline, VersionHandler version, AccessLog accessLog) {
+    ConnectorsRouter(ConnectorApiPipeline pipeline, VersionHandler version, AccessLog accessLog,
+            LegacyResourceHandler legacyResources, OpenApiHandler openApi) {
         this.pipeline = pipeline;
         this.version = version;
         this.accessLog = accessLog;
+        this.legacyResources = legacyResources;
+        this.openApi = openApi;
     }
 
     void mount(@Observes Router router) {
@@ -52,6 +57,12 @@ public class ConnectorsRouter {
                 pipeline.handle(ctx, api);
             } else if (route instanceof GatewayRoute.Version) {
                 readOnly(ctx, () -> version.handle(ctx));
+            } else if (route instanceof GatewayRoute.LegacyResource legacy) {
+                readOnly(ctx, () -> legacyResources.handle(ctx, legacy));
+            } else if (route instanceof GatewayRoute.ConnectorOpenApi connectorOpenApi) {
+                readOnly(ctx, () -> openApi.handleConnector(ctx, connectorOpenApi));
+            } else if (route instanceof GatewayRoute.ClassOpenApi classOpenApi) {
+                readOnly(ctx, () -> openApi.handleClass(ctx, classOpenApi));
             } else {
                 throw GatewayError.notFound("the server could not find the requested resource");
             }
