@@ -29,17 +29,14 @@ import org.junit.jupiter.api.Test;
 abstract class GatewayOnRealClusterContract {
 
     static final Duration WATCH = Duration.ofSeconds(20);
-    static final ResourceDefinitionContext CONNECTORS = new ResourceDefinitionContext.Builder()
-            .withGroup("connectors.alauda.io").withVersion("v1alpha1").withPlural("connectors").withNamespaced(true)
-            .withKind("Connector").build();
-    static final ResourceDefinitionContext CLASSES = new ResourceDefinitionContext.Builder()
-            .withGroup("connectors.alauda.io").withVersion("v1alpha1").withPlural("connectorclasses")
-            .withNamespaced(false).withKind("ConnectorClass").build();
+    static final ResourceDefinitionContext CONNECTORS = ClusterObjects.CONNECTORS;
+    static final ResourceDefinitionContext CLASSES = ClusterObjects.CLASSES;
 
     RealCluster cluster;
     KubernetesClient admin;
     FakeTool tool;
     String namespace;
+    ClusterObjects objects;
 
     @BeforeEach
     void cluster() {
@@ -50,6 +47,7 @@ abstract class GatewayOnRealClusterContract {
         namespace = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
         admin.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
                 .withName(namespace).endMetadata().build()).create();
+        objects = new ClusterObjects(admin, namespace);
         applyUpstreamStyleClass();
     }
 
@@ -63,7 +61,7 @@ abstract class GatewayOnRealClusterContract {
 
     /** A class the way upstream writes them, with fields this gateway does not use (probes, params). */
     void applyUpstreamStyleClass() {
-        admin.genericKubernetesResources(CLASSES).resource(generic(CLASSES, null, "basic", Map.of(
+        objects.connectorClass("basic", Map.of(
                 "address", Map.of("name", "address", "type", "string"),
                 "params", java.util.List.of(Map.of("name", "region", "type", "string", "default", "eu")),
                 "auth", Map.of("types", java.util.List.of(Map.of("name", "basicAuth",
@@ -71,18 +69,12 @@ abstract class GatewayOnRealClusterContract {
                         "params", java.util.List.of(Map.of("name", "username", "type", "string"))))),
                 "livenessProbe", Map.of("http", Map.of("path", "/healthz", "method", "GET")),
                 "authProbes", java.util.List.of(Map.of("authName", "basicAuth",
-                        "probe", Map.of("http", Map.of("path", "/api/user", "method", "GET"))))))).serverSideApply();
+                        "probe", Map.of("http", Map.of("path", "/api/user", "method", "GET"))))));
     }
 
     static GenericKubernetesResource generic(ResourceDefinitionContext type, String namespace, String name,
             Map<String, Object> spec) {
-        GenericKubernetesResource resource = new GenericKubernetesResource();
-        resource.setApiVersion(type.getGroup() + "/" + type.getVersion());
-        resource.setKind(type.getKind());
-        resource.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
-                .withNamespace(namespace).build());
-        resource.setAdditionalProperty("spec", spec);
-        return resource;
+        return ClusterObjects.generic(type, namespace, name, spec);
     }
 
     void connector(String name, String secret) {
@@ -94,32 +86,19 @@ abstract class GatewayOnRealClusterContract {
             spec.put("auth", Map.of("name", "basicAuth", "secretRef", Map.of("name", secret),
                     "params", java.util.List.of(Map.of("name", "username", "value", "robot"))));
         }
-        admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace)
-                .resource(generic(CONNECTORS, namespace, name, spec)).serverSideApply();
+        objects.connector(name, spec);
     }
 
     void basicAuthSecret(String name, String user, String password) {
-        admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
-                .withNamespace(namespace).endMetadata().withType("kubernetes.io/basic-auth")
-                .addToStringData("username", user).addToStringData("password", password).build()).serverSideApply();
+        objects.basicAuthSecret(name, user, password);
     }
 
     void grantGet(String user, String connector) {
-        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
-                .withName("get-" + connector).withNamespace(namespace).endMetadata().addNewRule()
-                .withApiGroups("connectors.alauda.io").withResources("connectors").withResourceNames(connector)
-                .withVerbs("get").endRule().build()).serverSideApply();
-        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
-                .withName(user + "-get-" + connector).withNamespace(namespace).endMetadata().withNewRoleRef()
-                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("get-" + connector).endRoleRef()
-                .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject()
-                .build()).serverSideApply();
+        objects.grantGet(user, connector);
     }
 
     void flag(String key, String value) {
-        admin.configMaps().inNamespace(RealCluster.SYSTEM_NAMESPACE).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("connectors-config").endMetadata().addToData(key, value).build())
-                .forceConflicts().serverSideApply();
+        objects.flag(key, value);
     }
 
     static String basic(String user, String password) {

@@ -33,6 +33,7 @@ public final class GitHttpServer implements AutoCloseable {
     private final Path root;
     private final Path repositories;
     private final String username;
+    private final String password;
     private final byte[] expectedAuthorization;
     private final HttpServer server;
     private final ExecutorService requests = Executors.newCachedThreadPool(runnable -> {
@@ -45,6 +46,7 @@ public final class GitHttpServer implements AutoCloseable {
         this.root = root;
         this.repositories = Files.createDirectories(root.resolve("repositories"));
         this.username = username;
+        this.password = password;
         this.expectedAuthorization = ("Basic " + Base64.getEncoder().encodeToString(
                 (username + ":" + password).getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -60,6 +62,14 @@ public final class GitHttpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("git server did not start", e);
         }
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String password() {
+        return password;
     }
 
     public String url() {
