@@ -2,14 +2,19 @@ package io.connectors.api.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.connectors.api.support.GitCli;
+import io.connectors.examples.gitapi.GitRefsApi;
 import io.connectors.api.support.GitHttpServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.RestAssured;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Real git through the gateway (issue 3): the git CLI sends only the caller's Kubernetes token,
  * the gateway checks RBAC on the real kube-apiserver and calls a git http-backend server with the
- * Connector's basic-auth Secret.
+ * Connector's basic-auth Secret. The same Connector's class has a custom API (issue 4 item 8):
+ * the example git refs API, which reads the same server with the same Secret.
  */
 @QuarkusIntegrationTest
 @WithTestResource(value = RealCluster.class, initArgs = @ResourceArg(name = "crds", value = "project"))
@@ -34,6 +40,7 @@ class GitThroughGatewayIT {
     static final String WRITE_PASSTHROUGH = "enable-connector-apis-write-passthrough";
 
     static GitHttpServer gitServer;
+    static GitRefsApi refsApi;
     static GitCli git;
 
     RealCluster cluster;
@@ -45,10 +52,12 @@ class GitThroughGatewayIT {
         git = GitCli.isolated();
         gitServer = GitHttpServer.start("git-robot", "robot-" + UUID.randomUUID());
         gitServer.seedDemoRepository(git, "demo");
+        refsApi = GitRefsApi.start();
     }
 
     @AfterAll
     static void stopGitServer() {
+        refsApi.close();
         gitServer.close();
     }
 
@@ -62,7 +71,10 @@ class GitThroughGatewayIT {
         objects.connectorClass("git", Map.of(
                 "address", Map.of("name", "address", "type", "string"),
                 "auth", Map.of("types", List.of(Map.of("name", "basicAuth",
-                        "secretType", "kubernetes.io/basic-auth")))));
+                        "secretType", "kubernetes.io/basic-auth"))),
+                "api", Map.of("uri", refsApi.url(), "openapi", Map.of("openapi", "3.0.1",
+                        "info", Map.of("title", "git", "version", "1"),
+                        "paths", Map.of("/git/gitrefs", Map.of("get", Map.of("x-provider-type", "api")))))));
         String password = gitServer.password();
         objects.basicAuthSecret("git-creds", "git-robot", password);
         objects.connector("repos", Map.of("connectorClassName", "git", "address", gitServer.url(),
@@ -132,6 +144,25 @@ class GitThroughGatewayIT {
         assertThat(clone.succeeded()).as(clone.toString()).isFalse();
         assertThat(clone.output()).as(clone.toString()).contains("403");
         assertThat(work.resolve("demo")).doesNotExist();
+    }
+
+    @Test
+    void refsThroughTheClassCustomApi() {
+        String alice = cluster.token("alice");
+        String gitrefs = "/connectors/v1alpha1/" + namespace + "/repos/path/git/gitrefs?repositoryUrl="
+                + URLEncoder.encode(gitServer.repositoryUrl("demo"), StandardCharsets.UTF_8);
+        await().atMost(WATCH).untilAsserted(() -> RestAssured.given().urlEncodingEnabled(false)
+                .header("Authorization", "Bearer " + alice).get(gitrefs + "&page=2&itemsPerPage=3")
+                .then().statusCode(200).body("listMeta.totalItems", equalTo(4))
+                .body("items.name", contains("v1.1")).body("items.type", contains("tag")));
+        String body = RestAssured.given().urlEncodingEnabled(false).header("Authorization", "Bearer " + alice)
+                .get(gitrefs + "&page=1&itemsPerPage=3").then().statusCode(200)
+                .body("items.ref", contains("refs/heads/feature", "refs/heads/main", "refs/tags/v1.0"))
+                .extract().asString();
+        System.out.println("[gitrefs through the gateway, page 1]\n" + body);
+        assertThat(body).doesNotContain(gitServer.password());
+        RestAssured.given().urlEncodingEnabled(false).header("Authorization", "Bearer " + cluster.token("bob"))
+                .get(gitrefs).then().statusCode(403).body("reason", equalTo("Forbidden"));
     }
 
     private String headOf(String branch) {

@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GitHttpServer implements AutoCloseable {
 
-    public static final String HTTP_BACKEND = "/usr/lib/git-core/git-http-backend";
     private static final long CGI_TIMEOUT_SECONDS = 60;
 
     private final Path root;
+    private final Path httpBackend;
     private final Path repositories;
     private final String username;
     private final String password;
@@ -44,6 +44,7 @@ public final class GitHttpServer implements AutoCloseable {
 
     private GitHttpServer(Path root, String username, String password) throws IOException {
         this.root = root;
+        this.httpBackend = httpBackend();
         this.repositories = Files.createDirectories(root.resolve("repositories"));
         this.username = username;
         this.password = password;
@@ -114,6 +115,16 @@ public final class GitHttpServer implements AutoCloseable {
         }
     }
 
+    /** Where this git keeps http-backend: /usr/lib/git-core on Debian, /usr/libexec/git-core on Fedora. */
+    private static Path httpBackend() {
+        GitCli.Result execPath = GitCli.isolated().run(Path.of(System.getProperty("java.io.tmpdir")), "--exec-path");
+        Path backend = Path.of(execPath.orThrow().output().strip(), "git-http-backend");
+        if (!Files.isExecutable(backend)) {
+            throw new IllegalStateException("git-http-backend not found at " + backend + ": install git");
+        }
+        return backend;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -134,7 +145,7 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     private void runCgi(HttpExchange exchange) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(HTTP_BACKEND)
+        ProcessBuilder builder = new ProcessBuilder(httpBackend.toString())
                 .redirectError(ProcessBuilder.Redirect.appendTo(root.resolve("http-backend.log").toFile()));
         Map<String, String> env = builder.environment();
         env.clear();
