@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -31,17 +32,19 @@ import java.util.concurrent.TimeoutException;
 public final class GitRefsApi implements AutoCloseable {
 
     static final int MAX_ADVERTISEMENT_BYTES = 32 * 1024 * 1024;
-    static final long TIMEOUT_MILLIS = 30_000;
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final HttpClient git;
     private final HttpServer server;
+    private final Duration timeout;
 
-    private GitRefsApi(Vertx vertx, boolean ownsVertx, String host, int port) throws Exception {
+    private GitRefsApi(Vertx vertx, boolean ownsVertx, String host, int port, Duration timeout) throws Exception {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
-        this.git = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MILLIS)
+        this.timeout = timeout;
+        this.git = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeout.toMillis())
                 .setMaxPoolSize(16));
         this.server = vertx.createHttpServer().requestHandler(this::handle).listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -49,12 +52,17 @@ public final class GitRefsApi implements AutoCloseable {
 
     /** On 127.0.0.1 and a free port, with its own Vert.x. */
     public static GitRefsApi start() {
-        return start(Vertx.vertx(), true, "127.0.0.1", 0);
+        return start(DEFAULT_TIMEOUT);
     }
 
-    private static GitRefsApi start(Vertx vertx, boolean ownsVertx, String host, int port) {
+    /** With {@code timeout} for connecting to the git server and for each silence while reading from it. */
+    public static GitRefsApi start(Duration timeout) {
+        return start(Vertx.vertx(), true, "127.0.0.1", 0, timeout);
+    }
+
+    private static GitRefsApi start(Vertx vertx, boolean ownsVertx, String host, int port, Duration timeout) {
         try {
-            return new GitRefsApi(vertx, ownsVertx, host, port);
+            return new GitRefsApi(vertx, ownsVertx, host, port, timeout);
         } catch (Exception e) {
             throw new IllegalStateException("the git refs API did not start", e);
         }
@@ -64,7 +72,7 @@ public final class GitRefsApi implements AutoCloseable {
     public static void main(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
         String host = args.length > 1 ? args[1] : "127.0.0.1";
-        GitRefsApi api = start(Vertx.vertx(), true, host, port);
+        GitRefsApi api = start(Vertx.vertx(), true, host, port, DEFAULT_TIMEOUT);
         System.out.println("git refs API on " + api.url() + "/git/gitrefs");
     }
 
@@ -119,7 +127,7 @@ public final class GitRefsApi implements AutoCloseable {
     private Future<List<GitRef>> refs(URI repository, Optional<String> authorization) {
         String infoRefs = repository.toString().replaceAll("/+$", "") + "/info/refs?service=git-upload-pack";
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(infoRefs)
-                .setIdleTimeout(TIMEOUT_MILLIS).putHeader("Accept", "*/*").putHeader("User-Agent", "git/connectors-gitrefs");
+                .setIdleTimeout(timeout.toMillis()).putHeader("Accept", "*/*").putHeader("User-Agent", "git/connectors-gitrefs");
         authorization.ifPresent(value -> options.putHeader("Authorization", value));
         return git.request(options).compose(request -> request.send()).compose(response -> {
             int code = response.statusCode();
@@ -158,8 +166,8 @@ public final class GitRefsApi implements AutoCloseable {
         if (failure instanceof StatusException status) {
             return status;
         }
-        if (failure instanceof TimeoutException || failure instanceof io.netty.handler.timeout.TimeoutException
-                || String.valueOf(failure.getMessage()).contains("timeout")) {
+        // Vert.x reports an idle timeout as a java.util.concurrent.TimeoutException.
+        if (failure instanceof TimeoutException) {
             return StatusException.timeout("the git server did not answer in time");
         }
         if (failure instanceof ConnectException) {

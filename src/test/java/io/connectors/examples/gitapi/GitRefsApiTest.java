@@ -9,12 +9,15 @@ import io.connectors.api.support.GitCli;
 import io.connectors.api.support.GitHttpServer;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +113,20 @@ class GitRefsApiTest {
         assertStatus(get("/git/other", good), 404, "NotFound");
         assertStatus(get(gitrefs("http://127.0.0.1:1/demo.git", ""),
                 PluginHeaders.of("http://127.0.0.1:1", Optional.empty())), 502, "ServiceUnavailable");
+    }
+
+    @Test
+    void aSilentGitServerIs504() throws Exception {
+        // Connections complete in the backlog, but nothing ever answers.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                GitRefsApi impatient = GitRefsApi.start(Duration.ofMillis(500))) {
+            String tool = "http://127.0.0.1:" + silent.getLocalPort();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(impatient.url()
+                    + gitrefs(tool + "/demo.git", "")));
+            PluginHeaders.of(tool, Optional.empty()).forEach(request::header);
+            assertStatus(HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()),
+                    504, "Timeout");
+        }
     }
 
     private static void assertStatus(HttpResponse<String> response, int code, String reason) throws Exception {
