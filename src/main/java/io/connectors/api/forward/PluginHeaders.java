@@ -3,6 +3,7 @@ package io.connectors.api.forward;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connectors.api.forward.credentials.Credentials;
+import io.connectors.sdk.PluginContext;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,9 +19,10 @@ import java.util.TreeMap;
  */
 public final class PluginHeaders {
 
-    public static final String META = "X-Plugin-Meta";
-    public static final String AUTH = "X-Plugin-Auth";
-    public static final String SECRET = "X-Plugin-Secret";
+    // One definition of the wire names, shared with the SDK that custom APIs read them with.
+    public static final String META = PluginContext.META_HEADER;
+    public static final String AUTH = PluginContext.AUTH_HEADER;
+    public static final String SECRET = PluginContext.SECRET_HEADER;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -175,7 +175,7 @@ public final class GitHttpServer implements AutoCloseable {
         });
         Process process = builder.start();
         // The request body (chunked or not, already de-chunked here) goes in while the answer comes out.
-        CompletableFuture<Void> body = CompletableFuture.runAsync(() -> {
+        CompletableFuture.runAsync(() -> {
             try (InputStream in = exchange.getRequestBody(); OutputStream stdin = process.getOutputStream()) {
                 in.transferTo(stdin);
             } catch (IOException e) {
@@ -190,7 +190,6 @@ public final class GitHttpServer implements AutoCloseable {
                 }
             }
         } finally {
-            body.cancel(true);
             try {
                 if (!process.waitFor(CGI_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     process.destroyForcibly();

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -73,7 +74,7 @@ public final class GitRefsApi implements AutoCloseable {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
         String host = args.length > 1 ? args[1] : "127.0.0.1";
         GitRefsApi api = start(Vertx.vertx(), true, host, port, DEFAULT_TIMEOUT);
-        System.out.println("git refs API on " + api.url() + "/git/gitrefs");
+        System.out.println("git refs API on http://" + host + ":" + api.server.actualPort() + "/git/gitrefs");
     }
 
     public String url() {
@@ -170,7 +171,7 @@ public final class GitRefsApi implements AutoCloseable {
         if (failure instanceof TimeoutException) {
             return StatusException.timeout("the git server did not answer in time");
         }
-        if (failure instanceof ConnectException) {
+        if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
             return StatusException.badGateway("the git server is unreachable");
         }
         return StatusException.badGateway("calling the git server failed");
