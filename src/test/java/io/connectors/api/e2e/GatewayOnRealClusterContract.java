@@ -176,6 +176,26 @@ abstract class GatewayOnRealClusterContract {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void statusWriterKeepsApiPathAndApiReady() {
+        connector("with-status", null);
+        await().atMost(WATCH).untilAsserted(() -> {
+            GenericKubernetesResource seen = admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace)
+                    .withName("with-status").get();
+            Map<String, Object> status = (Map<String, Object>) seen.getAdditionalProperties().get("status");
+            assertThat(status).isNotNull();
+            assertThat(((Map<String, Object>) status.get("api")).get("path"))
+                    .isEqualTo("/connectors/v1alpha1/" + namespace + "/with-status/path");
+        });
+        await().atMost(WATCH).untilAsserted(() -> {
+            GenericKubernetesResource seen = admin.genericKubernetesResources(CLASSES).withName("basic").get();
+            Map<String, Object> status = (Map<String, Object>) seen.getAdditionalProperties().get("status");
+            assertThat(status).isNotNull();
+            assertThat(status.get("conditions").toString()).contains("APIReady").contains("NonAPI");
+        });
+    }
+
+    @Test
     void kubeApiServerItselfAsABearerTokenToolWithItsCaTrusted() {
         String viewer = cluster.serviceAccountToken(namespace, "viewer");
         // An explicit Role: built-in roles are aggregated by the controller-manager, absent here.
