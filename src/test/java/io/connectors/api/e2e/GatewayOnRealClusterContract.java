@@ -176,6 +176,35 @@ abstract class GatewayOnRealClusterContract {
     }
 
     @Test
+    void apisPermissionIsRequiredOnlyWhileItsFlagIsOn() {
+        connector("guarded", null);
+        grantGet("alice", "guarded");
+        grantGet("carol", "guarded");
+        // carol may also use the API of the class "basic" on that Connector.
+        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
+                .withName("basic-apis").withNamespace(namespace).endMetadata().addNewRule()
+                .withApiGroups("connectors.alauda.io").withResources("connectors/apis/basic")
+                .withResourceNames("guarded").withVerbs("get").endRule().build()).serverSideApply();
+        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+                .withName("carol-basic-apis").withNamespace(namespace).endMetadata().withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("basic-apis").endRoleRef()
+                .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName("carol")
+                .endSubject().build()).serverSideApply();
+        String alice = cluster.token("alice");
+        String carol = cluster.token("carol");
+        try {
+            flag("enable-connector-apis-permissions", "false");
+            await().atMost(WATCH).untilAsserted(() -> as(alice).get(path("guarded") + "/x").then().statusCode(200));
+            flag("enable-connector-apis-permissions", "true");
+            await().atMost(WATCH).untilAsserted(() -> as(alice).get(path("guarded") + "/x").then().statusCode(403)
+                    .body("message", org.hamcrest.Matchers.containsString("apis/basic")));
+            as(carol).get(path("guarded") + "/x").then().statusCode(200);
+        } finally {
+            flag("enable-connector-apis-permissions", "false");
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void statusWriterKeepsApiPathAndApiReady() {
         connector("with-status", null);
