@@ -72,8 +72,12 @@ public class ConnectorApiPipeline {
     /** Authenticates, then checks {@code get} on the Connector: before anything is looked up. */
     public Future<CallerIdentity> authorizeConnector(RoutingContext ctx, String namespace, String name) {
         Exchange.of(ctx).connector(namespace, name);
-        return authenticate(ctx).compose(identity ->
-                onContext(ctx, access.require(identity, AccessCheck.getConnector(namespace, name))).map(identity));
+        return authenticate(ctx).compose(identity -> requireConnector(ctx, identity, namespace, name));
+    }
+
+    private Future<CallerIdentity> requireConnector(RoutingContext ctx, CallerIdentity identity, String namespace,
+            String name) {
+        return onContext(ctx, access.require(identity, AccessCheck.getConnector(namespace, name))).map(identity);
     }
 
     void handle(RoutingContext ctx, ConnectorApi route) {
@@ -82,11 +86,12 @@ public class ConnectorApiPipeline {
         exchange.connector(route.namespace(), route.name());
         authenticate(ctx)
                 .compose(identity -> {
+                    // Malformed requests are refused before any permission check (a traversal
+                    // checked after a path-template permission would be a bypass).
                     PathSafety.check(route.rawApiPath());
                     refuseUpgrades(request);
                     refuseOversizedBodies(request);
-                    return onContext(ctx, access.require(identity, AccessCheck.getConnector(route.namespace(), route.name())))
-                            .map(identity);
+                    return requireConnector(ctx, identity, route.namespace(), route.name());
                 })
                 .map(identity -> resolveAndMatch(ctx, identity, route.namespace(), route.name(), request.method(),
                         route.rawApiPath()))
