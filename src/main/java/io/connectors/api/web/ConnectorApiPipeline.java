@@ -13,6 +13,7 @@ import io.connectors.api.errors.StatusResponder;
 import io.connectors.api.forward.CustomApiPlanner;
 import io.connectors.api.forward.ForwardPlan;
 import io.connectors.api.forward.Forwarder;
+import io.connectors.api.forward.WebSocketTunnel;
 import io.connectors.api.forward.ProxyPlanner;
 import io.connectors.api.resolve.ConnectorResolver;
 import io.connectors.api.resolve.FeatureFlags;
@@ -44,13 +45,15 @@ public class ConnectorApiPipeline {
     private final RouteTable routes;
     private final ProxyPlanner proxyPlanner;
     private final Forwarder forwarder;
+    private final WebSocketTunnel webSockets;
     private final ConnectorsConfig config;
     private final ApiPermissions apiPermissions;
     private final CustomApiPlanner customApiPlanner;
 
     ConnectorApiPipeline(TokenReviewer tokens, AccessReviewer access, ConnectorResolver resolver, FeatureFlags flags,
             RouteTable routes, ProxyPlanner proxyPlanner, Forwarder forwarder, ConnectorsConfig config,
-            ApiPermissions apiPermissions, CustomApiPlanner customApiPlanner) {
+            ApiPermissions apiPermissions, CustomApiPlanner customApiPlanner, WebSocketTunnel webSockets) {
+        this.webSockets = webSockets;
         this.tokens = tokens;
         this.access = access;
         this.resolver = resolver;
@@ -104,7 +107,13 @@ public class ConnectorApiPipeline {
                     }
                     return plan(exchange, routed, route.rawApiPath(), request.query());
                 })
-                .onSuccess(plan -> forwarder.forward(ctx, plan))
+                .onSuccess(plan -> {
+                    if (WebSocketTunnel.isWebSocketUpgrade(request)) {
+                        webSockets.open(ctx, plan);
+                    } else {
+                        forwarder.forward(ctx, plan);
+                    }
+                })
                 .onFailure(failure -> StatusResponder.respond(ctx, failure));
     }
 
@@ -136,9 +145,10 @@ public class ConnectorApiPipeline {
         return proxyPlanner.plan(routed.resolved(), routed.match(), rawApiPath, rawQuery, exchange.requestId());
     }
 
+    /** Only WebSocket upgrades are forwarded: any other (h2c, raw TCP) would tunnel past the gateway. */
     static void refuseUpgrades(HttpServerRequest request) {
-        if (request.headers().contains(HttpHeaders.UPGRADE)) {
-            throw GatewayError.badRequest("protocol upgrades are not supported through the connectors API");
+        if (request.headers().contains(HttpHeaders.UPGRADE) && !WebSocketTunnel.isWebSocketUpgrade(request)) {
+            throw GatewayError.badRequest("only WebSocket upgrades are supported through the connectors API");
         }
     }
 
