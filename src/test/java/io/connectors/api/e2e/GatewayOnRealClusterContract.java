@@ -105,13 +105,18 @@ abstract class GatewayOnRealClusterContract {
     }
 
     void grantGet(String user, String connector) {
+        grant(user, "get-" + connector, "connectors", connector);
+    }
+
+    /** A Role allowing {@code get} on one Connector's (sub)resource, bound to a user. */
+    void grant(String user, String role, String resource, String connector) {
         admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
-                .withName("get-" + connector).withNamespace(namespace).endMetadata().addNewRule()
-                .withApiGroups("connectors.alauda.io").withResources("connectors").withResourceNames(connector)
+                .withName(role).withNamespace(namespace).endMetadata().addNewRule()
+                .withApiGroups("connectors.alauda.io").withResources(resource).withResourceNames(connector)
                 .withVerbs("get").endRule().build()).serverSideApply();
         admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
-                .withName(user + "-get-" + connector).withNamespace(namespace).endMetadata().withNewRoleRef()
-                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("get-" + connector).endRoleRef()
+                .withName(user + "-" + role).withNamespace(namespace).endMetadata().withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(role).endRoleRef()
                 .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject()
                 .build()).serverSideApply();
     }
@@ -181,15 +186,7 @@ abstract class GatewayOnRealClusterContract {
         grantGet("alice", "guarded");
         grantGet("carol", "guarded");
         // carol may also use the API of the class "basic" on that Connector.
-        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
-                .withName("basic-apis").withNamespace(namespace).endMetadata().addNewRule()
-                .withApiGroups("connectors.alauda.io").withResources("connectors/apis/basic")
-                .withResourceNames("guarded").withVerbs("get").endRule().build()).serverSideApply();
-        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
-                .withName("carol-basic-apis").withNamespace(namespace).endMetadata().withNewRoleRef()
-                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("basic-apis").endRoleRef()
-                .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName("carol")
-                .endSubject().build()).serverSideApply();
+        grant("carol", "basic-apis", "connectors/apis/basic", "guarded");
         String alice = cluster.token("alice");
         String carol = cluster.token("carol");
         try {
