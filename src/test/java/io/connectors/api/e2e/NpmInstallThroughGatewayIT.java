@@ -43,6 +43,9 @@ import org.junit.jupiter.api.Test;
 class NpmInstallThroughGatewayIT {
 
     static final String PACKAGE = "gateway-hello";
+    // npm asks for a scoped package as @scope%2fname: the encoded slash must reach the registry as is.
+    static final String SCOPED = "@gateway-e2e/scoped-hello";
+    static final List<String> PACKAGES = List.of(PACKAGE, SCOPED);
     static final String VERSION = "1.2.3";
     static final String CONNECTOR = "registry";
 
@@ -72,7 +75,9 @@ class NpmInstallThroughGatewayIT {
         verdaccio = Verdaccio.start(RealCluster.PROJECT, work.resolve("verdaccio"), viaGateway);
         System.out.printf("Verdaccio install + start: %d ms%n", (System.nanoTime() - start) / 1_000_000);
         publisherToken = verdaccio.addUser("publisher", UUID.randomUUID().toString());
-        publish();
+        for (String name : PACKAGES) {
+            publish(name);
+        }
         connectRegistry(cluster.admin(), namespace);
         // The gateway sees the new objects through its informers: wait until alice gets through.
         String alice = cluster.token("alice");
@@ -103,20 +108,22 @@ class NpmInstallThroughGatewayIT {
         ChildProcess.Result install = installAs("alice", project);
 
         assertThat(install.exitCode()).as(failure(install)).isZero();
-        Path manifest = project.resolve("node_modules/" + PACKAGE + "/package.json");
-        assertThat(manifest).as(failure(install)).exists();
-        assertThat(Files.readString(manifest))
-                .containsPattern("\"version\"\\s*:\\s*\"" + VERSION.replace(".", "\\.") + "\"");
-        // The tarball came through the gateway too, not from the registry's own address; the registry
-        // answered 200 only because the gateway sent the Connector's token (it refuses anonymous reads).
-        String tarball = viaGateway + PACKAGE + "/-/" + PACKAGE + "-" + VERSION + ".tgz";
-        assertThat(install.output()).contains("GET 200 " + tarball)
-                .doesNotContain(verdaccio.url().toString()).doesNotContain(cluster.token("alice"))
-                .doesNotContain(publisherToken);
+        assertThat(install.output()).doesNotContain(verdaccio.url().toString())
+                .doesNotContain(cluster.token("alice")).doesNotContain(publisherToken);
+        for (String name : PACKAGES) {
+            Path manifest = project.resolve("node_modules/" + name + "/package.json");
+            assertThat(manifest).as(failure(install)).exists();
+            assertThat(Files.readString(manifest))
+                    .containsPattern("\"version\"\\s*:\\s*\"" + VERSION.replace(".", "\\.") + "\"");
+            // The tarball came through the gateway too, not from the registry's own address; the
+            // registry answered 200 only because the gateway sent the Connector's token.
+            String file = name.substring(name.indexOf('/') + 1) + "-" + VERSION + ".tgz";
+            assertThat(install.output()).contains("GET 200 " + viaGateway + name + "/-/" + file);
 
-        ChildProcess.Result run = npm.node(project, "process.stdout.write(require('" + PACKAGE + "')())");
-        assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.output()).isEqualTo("hello through the gateway");
+            ChildProcess.Result run = npm.node(project, "process.stdout.write(require('" + name + "')())");
+            assertThat(run.exitCode()).as(run.output()).isZero();
+            assertThat(run.output()).isEqualTo("hello from " + name);
+        }
     }
 
     @Test
@@ -127,17 +134,17 @@ class NpmInstallThroughGatewayIT {
         assertThat(install.exitCode()).as(install.output()).isNotZero();
         assertThat(install.output()).contains("E403").doesNotContain(cluster.token("bob"))
                 .doesNotContain(publisherToken);
-        assertThat(project.resolve("node_modules/" + PACKAGE)).doesNotExist();
+        assertThat(project.resolve("node_modules")).doesNotExist();
     }
 
     /** A small package, published straight to the registry with the registry's own token. */
-    static void publish() throws IOException {
-        Path dir = Files.createDirectories(work.resolve("package"));
+    static void publish(String name) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("package-" + name.replaceAll("[^a-z-]", "_")));
         Files.writeString(dir.resolve("package.json"), """
                 {"name": "%s", "version": "%s", "main": "index.js", "license": "MIT",
                  "description": "published for NpmInstallThroughGatewayIT"}
-                """.formatted(PACKAGE, VERSION));
-        Files.writeString(dir.resolve("index.js"), "module.exports = () => 'hello through the gateway';\n");
+                """.formatted(name, VERSION));
+        Files.writeString(dir.resolve("index.js"), "module.exports = () => 'hello from " + name + "';\n");
         ChildProcess.Result publish = npm.publish(dir, verdaccio.url(), publisherToken);
         assertThat(publish.exitCode()).as("npm publish:\n%s\nVerdaccio:\n%s", publish.output(), verdaccio.log())
                 .isZero();
@@ -182,7 +189,7 @@ class NpmInstallThroughGatewayIT {
      * npm printed, for the build log (URLs and status codes, never a token).
      */
     ChildProcess.Result installAs(String user, Path project) throws IOException {
-        ChildProcess.Result result = npm.install(project, viaGateway, cluster.token(user), PACKAGE);
+        ChildProcess.Result result = npm.install(project, viaGateway, cluster.token(user), PACKAGES);
         System.out.printf("---- npm install as %s (exit %d) ----%n%s---- end of npm output ----%n", user,
                 result.exitCode(), result.output());
         return result;

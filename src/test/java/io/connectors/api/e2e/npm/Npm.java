@@ -37,9 +37,12 @@ public final class Npm {
         return npm(packageDir, registry, token, List.of("publish", "--registry", registry.toString()));
     }
 
-    /** {@code npm install <spec>} in {@code projectDir}, resolving everything from {@code registry}. */
-    public ChildProcess.Result install(Path projectDir, URI registry, String token, String spec) throws IOException {
-        return npm(projectDir, registry, token, List.of("install", spec));
+    /** {@code npm install <specs>} in {@code projectDir}, resolving everything from {@code registry}. */
+    public ChildProcess.Result install(Path projectDir, URI registry, String token, List<String> specs)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of("install"));
+        args.addAll(specs);
+        return npm(projectDir, registry, token, args);
     }
 
     /** {@code node -e <script>} in {@code projectDir}, which resolves modules from its node_modules. */
