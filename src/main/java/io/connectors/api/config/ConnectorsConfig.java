@@ -111,5 +111,9 @@ public interface ConnectorsConfig {
         @WithName("lease-name")
         @WithDefault("connectors-api-status-writer")
         String leaseName();
+
+        /** How often the leader re-checks every status, on top of reacting to changes. */
+        @WithDefault("5m")
+        java.time.Duration resync();
     }
 }

@@ -17,7 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class Forwarder {
 
     // Upgrades are not tunnelled by vertx-http-proxy here: its WebSocket path would send the
-    // gateway's own URI and the caller's headers upstream. The pipeline refuses upgrades first.
+    // gateway's own URI and the caller's headers upstream. WebSocketTunnel does it instead.
     private static final ProxyOptions PROXY_OPTIONS = new ProxyOptions().setSupportWebSocket(false);
 
     private final UpstreamClients clients;

@@ -44,6 +44,7 @@ public class InformerCaches {
     private final Map<String, SharedIndexInformer<Connector>> connectors = new LinkedHashMap<>();
     private final Map<String, SharedIndexInformer<Secret>> secrets = new LinkedHashMap<>();
     private final List<Runnable> classListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> connectorListeners = new CopyOnWriteArrayList<>();
     private SharedIndexInformer<ConnectorClass> classes;
     private SharedIndexInformer<ConfigMap> flags;
 
@@ -75,22 +76,8 @@ public class InformerCaches {
             secrets.put(namespace, register(informer));
         }
         classes = register(client.resources(ConnectorClass.class).runnableInformer(0));
-        classes.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(ConnectorClass obj) {
-                classesChanged();
-            }
-
-            @Override
-            public void onUpdate(ConnectorClass oldObj, ConnectorClass newObj) {
-                classesChanged();
-            }
-
-            @Override
-            public void onDelete(ConnectorClass obj, boolean deletedFinalStateUnknown) {
-                classesChanged();
-            }
-        });
+        classes.addEventHandler(notifying(classListeners));
+        connectors.values().forEach(informer -> informer.addEventHandler(notifying(connectorListeners)));
         flags = register(client.configMaps().inNamespace(config.systemNamespace())
                 .withName(config.configMapName()).runnableInformer(0));
         all.forEach(informer -> informer.start());
@@ -181,8 +168,32 @@ public class InformerCaches {
         classListeners.add(listener);
     }
 
-    private void classesChanged() {
-        classListeners.forEach(Runnable::run);
+    /** Called (on the informer's thread) after every add, update or delete of a Connector. */
+    public void onConnectorsChanged(Runnable listener) {
+        connectorListeners.add(listener);
+    }
+
+    public List<Connector> connectors() {
+        return connectors.values().stream().flatMap(informer -> informer.getStore().list().stream()).toList();
+    }
+
+    private static <T> ResourceEventHandler<T> notifying(List<Runnable> listeners) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                listeners.forEach(Runnable::run);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                listeners.forEach(Runnable::run);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                listeners.forEach(Runnable::run);
+            }
+        };
     }
 
     private static <T> Optional<T> byKey(Map<String, SharedIndexInformer<T>> informers, String namespace, String name) {

@@ -13,6 +13,7 @@ import io.connectors.api.errors.StatusResponder;
 import io.connectors.api.forward.CustomApiPlanner;
 import io.connectors.api.forward.ForwardPlan;
 import io.connectors.api.forward.Forwarder;
+import io.connectors.api.forward.WebSocketTunnel;
 import io.connectors.api.forward.ProxyPlanner;
 import io.connectors.api.resolve.ConnectorResolver;
 import io.connectors.api.resolve.FeatureFlags;
@@ -44,13 +45,15 @@ public class ConnectorApiPipeline {
     private final RouteTable routes;
     private final ProxyPlanner proxyPlanner;
     private final Forwarder forwarder;
+    private final WebSocketTunnel webSockets;
     private final ConnectorsConfig config;
     private final ApiPermissions apiPermissions;
     private final CustomApiPlanner customApiPlanner;
 
     ConnectorApiPipeline(TokenReviewer tokens, AccessReviewer access, ConnectorResolver resolver, FeatureFlags flags,
             RouteTable routes, ProxyPlanner proxyPlanner, Forwarder forwarder, ConnectorsConfig config,
-            ApiPermissions apiPermissions, CustomApiPlanner customApiPlanner) {
+            ApiPermissions apiPermissions, CustomApiPlanner customApiPlanner, WebSocketTunnel webSockets) {
+        this.webSockets = webSockets;
         this.tokens = tokens;
         this.access = access;
         this.resolver = resolver;
@@ -72,8 +75,12 @@ public class ConnectorApiPipeline {
     /** Authenticates, then checks {@code get} on the Connector: before anything is looked up. */
     public Future<CallerIdentity> authorizeConnector(RoutingContext ctx, String namespace, String name) {
         Exchange.of(ctx).connector(namespace, name);
-        return authenticate(ctx).compose(identity ->
-                onContext(ctx, access.require(identity, AccessCheck.getConnector(namespace, name))).map(identity));
+        return authenticate(ctx).compose(identity -> requireConnector(ctx, identity, namespace, name));
+    }
+
+    private Future<CallerIdentity> requireConnector(RoutingContext ctx, CallerIdentity identity, String namespace,
+            String name) {
+        return onContext(ctx, access.require(identity, AccessCheck.getConnector(namespace, name))).map(identity);
     }
 
     void handle(RoutingContext ctx, ConnectorApi route) {
@@ -82,11 +89,12 @@ public class ConnectorApiPipeline {
         exchange.connector(route.namespace(), route.name());
         authenticate(ctx)
                 .compose(identity -> {
+                    // Malformed requests are refused before any permission check (a traversal
+                    // checked after a path-template permission would be a bypass).
                     PathSafety.check(route.rawApiPath());
                     refuseUpgrades(request);
                     refuseOversizedBodies(request);
-                    return onContext(ctx, access.require(identity, AccessCheck.getConnector(route.namespace(), route.name())))
-                            .map(identity);
+                    return requireConnector(ctx, identity, route.namespace(), route.name());
                 })
                 .map(identity -> resolveAndMatch(ctx, identity, route.namespace(), route.name(), request.method(),
                         route.rawApiPath()))
@@ -99,7 +107,13 @@ public class ConnectorApiPipeline {
                     }
                     return plan(exchange, routed, route.rawApiPath(), request.query());
                 })
-                .onSuccess(plan -> forwarder.forward(ctx, plan))
+                .onSuccess(plan -> {
+                    if (WebSocketTunnel.isWebSocketUpgrade(request)) {
+                        webSockets.open(ctx, plan);
+                    } else {
+                        forwarder.forward(ctx, plan);
+                    }
+                })
                 .onFailure(failure -> StatusResponder.respond(ctx, failure));
     }
 
@@ -131,9 +145,10 @@ public class ConnectorApiPipeline {
         return proxyPlanner.plan(routed.resolved(), routed.match(), rawApiPath, rawQuery, exchange.requestId());
     }
 
+    /** Only WebSocket upgrades are forwarded: any other (h2c, raw TCP) would tunnel past the gateway. */
     static void refuseUpgrades(HttpServerRequest request) {
-        if (request.headers().contains(HttpHeaders.UPGRADE)) {
-            throw GatewayError.badRequest("protocol upgrades are not supported through the connectors API");
+        if (request.headers().contains(HttpHeaders.UPGRADE) && !WebSocketTunnel.isWebSocketUpgrade(request)) {
+            throw GatewayError.badRequest("only WebSocket upgrades are supported through the connectors API");
         }
     }
 

@@ -47,13 +47,18 @@ record ClusterObjects(KubernetesClient admin, String namespace) {
 
     /** A Role allowing {@code get} on one Connector, bound to one user. */
     void grantGet(String user, String connector) {
+        grant(user, "get-" + connector, "connectors", connector);
+    }
+
+    /** A Role allowing {@code get} on one Connector's (sub)resource, bound to a user. */
+    void grant(String user, String role, String resource, String connector) {
         admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
-                .withName("get-" + connector).withNamespace(namespace).endMetadata().addNewRule()
-                .withApiGroups("connectors.alauda.io").withResources("connectors").withResourceNames(connector)
+                .withName(role).withNamespace(namespace).endMetadata().addNewRule()
+                .withApiGroups("connectors.alauda.io").withResources(resource).withResourceNames(connector)
                 .withVerbs("get").endRule().build()).serverSideApply();
         admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
-                .withName(user + "-get-" + connector).withNamespace(namespace).endMetadata().withNewRoleRef()
-                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("get-" + connector).endRoleRef()
+                .withName(user + "-" + role).withNamespace(namespace).endMetadata().withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(role).endRoleRef()
                 .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject()
                 .build()).serverSideApply();
     }

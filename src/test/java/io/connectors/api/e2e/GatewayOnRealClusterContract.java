@@ -97,6 +97,11 @@ abstract class GatewayOnRealClusterContract {
         objects.grantGet(user, connector);
     }
 
+    /** A Role allowing {@code get} on one Connector's (sub)resource, bound to a user. */
+    void grant(String user, String role, String resource, String connector) {
+        objects.grant(user, role, resource, connector);
+    }
+
     void flag(String key, String value) {
         objects.flag(key, value);
     }
@@ -152,6 +157,47 @@ abstract class GatewayOnRealClusterContract {
         admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace).withName("tool").delete();
         await().atMost(WATCH).untilAsserted(() -> as(carol).get(path("tool") + "/x").then().statusCode(404)
                 .body("reason", equalTo("NotFound")));
+    }
+
+    @Test
+    void apisPermissionIsRequiredOnlyWhileItsFlagIsOn() {
+        connector("guarded", null);
+        grantGet("alice", "guarded");
+        grantGet("carol", "guarded");
+        // carol may also use the API of the class "basic" on that Connector.
+        grant("carol", "basic-apis", "connectors/apis/basic", "guarded");
+        String alice = cluster.token("alice");
+        String carol = cluster.token("carol");
+        try {
+            flag("enable-connector-apis-permissions", "false");
+            await().atMost(WATCH).untilAsserted(() -> as(alice).get(path("guarded") + "/x").then().statusCode(200));
+            flag("enable-connector-apis-permissions", "true");
+            await().atMost(WATCH).untilAsserted(() -> as(alice).get(path("guarded") + "/x").then().statusCode(403)
+                    .body("message", org.hamcrest.Matchers.containsString("apis/basic")));
+            as(carol).get(path("guarded") + "/x").then().statusCode(200);
+        } finally {
+            flag("enable-connector-apis-permissions", "false");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void statusWriterKeepsApiPathAndApiReady() {
+        connector("with-status", null);
+        await().atMost(WATCH).untilAsserted(() -> {
+            GenericKubernetesResource seen = admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace)
+                    .withName("with-status").get();
+            Map<String, Object> status = (Map<String, Object>) seen.getAdditionalProperties().get("status");
+            assertThat(status).isNotNull();
+            assertThat(((Map<String, Object>) status.get("api")).get("path"))
+                    .isEqualTo("/connectors/v1alpha1/" + namespace + "/with-status/path");
+        });
+        await().atMost(WATCH).untilAsserted(() -> {
+            GenericKubernetesResource seen = admin.genericKubernetesResources(CLASSES).withName("basic").get();
+            Map<String, Object> status = (Map<String, Object>) seen.getAdditionalProperties().get("status");
+            assertThat(status).isNotNull();
+            assertThat(status.get("conditions").toString()).contains("APIReady").contains("NonAPI");
+        });
     }
 
     @Test

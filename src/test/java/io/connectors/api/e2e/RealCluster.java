@@ -75,13 +75,31 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
                 .serverSideApply();
         String gatewayToken = serviceAccountToken(SYSTEM_NAMESPACE, "connectors-api");
         current = this;
+        // Credentials go in a kubeconfig file: Quarkus echoes quarkus.kubernetes-client.* values set
+        // at run time (token included) in a start-up warning about build-time properties.
         Map<String, String> config = new HashMap<>();
-        config.put("quarkus.kubernetes-client.api-server-url", cluster.apiUrl());
-        config.put("quarkus.kubernetes-client.token", gatewayToken);
-        config.put("quarkus.kubernetes-client.ca-cert-file", cluster.caFile().toString());
-        config.put("quarkus.kubernetes-client.trust-certs", "false");
+        config.put("kubeconfig", writeKubeconfig(gatewayToken).toString());
         config.put("quarkus.http.host", "127.0.0.1");
         return config;
+    }
+
+    private Path writeKubeconfig(String token) {
+        Path file = cluster.dir().resolve("gateway.kubeconfig");
+        String kubeconfig = """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: local, cluster: {server: "%s", certificate-authority: "%s"}}]
+                users: [{name: gateway, user: {token: "%s"}}]
+                contexts: [{name: gateway, context: {cluster: local, user: gateway}}]
+                current-context: gateway
+                """.formatted(cluster.apiUrl(), cluster.caFile(), token);
+        try {
+            Files.writeString(file, kubeconfig);
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write " + file, e);
+        }
+        return file;
     }
 
     /** A token for a ServiceAccount, created if needed (no controller-manager creates them here). */

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code /upload}: streams the body through SHA-256 and answers {@code {bytes, sha256}};</li>
  * <li>{@code /download?bytes=N}: streams N bytes of {@link DataStream}, with back-pressure;</li>
  * <li>{@code /cookie}: answers with Set-Cookie and hop-by-hop headers;</li>
+ * <li>a WebSocket upgrade: echoes text messages as {@code echo:<text>}; {@code /ws-refuse}: 403;</li>
  * <li>anything else: 200 with the request echoed as JSON.</li>
  * </ul>
  */
@@ -86,6 +87,16 @@ public final class FakeTool {
 
     private void handle(HttpServerRequest request) {
         String path = request.path();
+        if (path.endsWith("/ws-refuse")) {
+            record(request, "");
+            request.response().setStatusCode(403).end("no websockets here");
+            return;
+        }
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            record(request, "");
+            request.toWebSocket().onSuccess(ws -> ws.textMessageHandler(text -> ws.writeTextMessage("echo:" + text)));
+            return;
+        }
         if (path.endsWith("/upload")) {
             upload(request);
             return;

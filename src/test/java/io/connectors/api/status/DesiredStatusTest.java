@@ -1,0 +1,94 @@
+package io.connectors.api.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.connectors.api.forward.ApiAddressResolver;
+import io.connectors.api.model.Condition;
+import io.connectors.api.model.Connector;
+import io.connectors.api.model.ConnectorClass;
+import io.connectors.api.model.ConnectorClassSpec;
+import io.connectors.api.model.ConnectorClassStatus;
+import io.connectors.api.model.ConnectorStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DesiredStatusTest {
+
+    private final DesiredStatus desired = new DesiredStatus(new ApiAddressResolver("http", "cluster.local", "connectors-system"),
+            Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC));
+
+    private static ConnectorClass cls(ConnectorClassSpec.ApiSpec api, ConnectorClassStatus status) {
+        ConnectorClass cls = new ConnectorClass();
+        cls.setMetadata(new ObjectMetaBuilder().withName("git").build());
+        cls.setSpec(new ConnectorClassSpec(null, null, null, null, api));
+        cls.setStatus(status);
+        return cls;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> statusOf(Optional<Map<String, Object>> patch) {
+        return (Map<String, Object>) patch.orElseThrow().get("status");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> apiReady(Map<String, Object> status) {
+        return ((List<Map<String, Object>>) status.get("conditions")).stream()
+                .filter(c -> "APIReady".equals(c.get("type"))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void connectorPathIsWrittenOnceThenLeftAlone() {
+        Connector connector = new Connector();
+        connector.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("gitlab").build());
+        assertThat(desired.forConnector(connector)).contains(
+                Map.of("status", Map.of("api", Map.of("path", "/connectors/v1alpha1/ns/gitlab/path"))));
+        connector.setStatus(new ConnectorStatus(new ConnectorStatus.ApiPath("/connectors/v1alpha1/ns/gitlab/path"), null));
+        assertThat(desired.forConnector(connector)).isEmpty();
+    }
+
+    @Test
+    void classWithoutApiIsNonApi() {
+        Map<String, Object> status = statusOf(desired.forClass(cls(null, null), Optional.empty()));
+        assertThat(apiReady(status)).containsEntry("status", "True").containsEntry("reason", "NonAPI");
+    }
+
+    @Test
+    void serviceRefResolvesAndIsThenStable() {
+        ConnectorClassSpec.ApiSpec api = new ConnectorClassSpec.ApiSpec(
+                new ConnectorClassSpec.ObjectRef("Service", "git-api", "tools", null, null), null,
+                JsonNodeFactory.instance.objectNode());
+        Map<String, Object> status = statusOf(desired.forClass(cls(api, null), Optional.empty()));
+        assertThat(status.get("api")).isEqualTo(Map.of("address",
+                Map.of("url", "http://git-api.tools.svc.cluster.local")));
+        assertThat(apiReady(status)).containsEntry("status", "True").containsEntry("reason", "Resolved");
+
+        ConnectorClassStatus written = new ConnectorClassStatus(
+                new ConnectorClassStatus.Api(new ConnectorClassStatus.Address(null, "http://git-api.tools.svc.cluster.local")),
+                null, List.of(new Condition("Ready", "True", null, null, "t0", null),
+                        new Condition("APIReady", "True", "Resolved",
+                                "the custom API is at http://git-api.tools.svc.cluster.local", "t1", null)));
+        assertThat(desired.forClass(cls(api, written), Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void unresolvedAndInvalidOpenApiAreNotReadyAndOtherConditionsSurvive() {
+        ConnectorClassSpec.ApiSpec unresolved = new ConnectorClassSpec.ApiSpec(null, "relative/path", null);
+        ConnectorClassStatus previous = new ConnectorClassStatus(null, null,
+                List.of(new Condition("Ready", "True", "Probed", null, "t0", null)));
+        Map<String, Object> status = statusOf(desired.forClass(cls(unresolved, previous), Optional.empty()));
+        assertThat(apiReady(status)).containsEntry("status", "False").containsEntry("reason", "AddressNotResolved")
+                .containsEntry("message", "api address of connectorclass 'git' is not resolved");
+        assertThat(status.get("conditions").toString()).contains("Ready").contains("Probed");
+
+        ConnectorClassSpec.ApiSpec resolvable = new ConnectorClassSpec.ApiSpec(null, "http://api.example", null);
+        assertThat(apiReady(statusOf(desired.forClass(cls(resolvable, null), Optional.of("paths is not an object")))))
+                .containsEntry("status", "False").containsEntry("reason", "InvalidOpenAPI");
+    }
+}
