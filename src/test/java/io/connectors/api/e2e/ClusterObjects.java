@@ -63,10 +63,14 @@ record ClusterObjects(KubernetesClient admin, String namespace) {
                 .build()).serverSideApply();
     }
 
-    /** Sets one feature flag in the gateway's ConfigMap (the gateway watches it). */
+    /**
+     * Sets one feature flag in the gateway's ConfigMap (the gateway watches it), leaving the others
+     * as they are. Not a server-side apply: RealCluster applied the ConfigMap with the same field
+     * manager, so applying one key would delete the keys it set (enable-custom-ca-certs), which
+     * breaks the next test class when Quarkus keeps the cluster and the application between classes.
+     */
     void flag(String key, String value) {
-        admin.configMaps().inNamespace(RealCluster.SYSTEM_NAMESPACE).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("connectors-config").endMetadata().addToData(key, value).build())
-                .forceConflicts().serverSideApply();
+        admin.configMaps().inNamespace(RealCluster.SYSTEM_NAMESPACE).withName("connectors-config")
+                .edit(configMap -> new ConfigMapBuilder(configMap).addToData(key, value).build());
     }
 }
