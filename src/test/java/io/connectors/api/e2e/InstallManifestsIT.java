@@ -29,7 +29,11 @@ import org.junit.jupiter.api.Test;
  * exactly what the server needs, checked with SubjectAccessReviews.
  */
 @QuarkusIntegrationTest
-@WithTestResource(value = RealCluster.class, initArgs = @ResourceArg(name = "crds", value = "project"))
+// The extra argument gives this class a cluster of its own: Quarkus shares one running application
+// and test resource between classes with identical resource declarations (as ProjectCrdsIT's),
+// and the install manifests reset the feature-flag ConfigMap that the contract tests rely on.
+@WithTestResource(value = RealCluster.class, initArgs = {
+        @ResourceArg(name = "crds", value = "project"), @ResourceArg(name = "isolated", value = "install-manifests")})
 class InstallManifestsIT {
 
     static final Path KUSTOMIZATION = RealCluster.PROJECT.resolve("src/main/kubernetes");
