@@ -19,10 +19,12 @@ public final class Manifests {
     private Manifests() {
     }
 
-    /** Every .yaml file of a directory, in name order. */
+    /** Every .yaml file of a directory, in name order; not a kustomization.yaml, which is no Kubernetes object. */
     public static List<Path> inDirectory(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList();
+            return files.filter(file -> file.toString().endsWith(".yaml"))
+                    .filter(file -> !file.getFileName().toString().equals("kustomization.yaml"))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + directory, e);
         }

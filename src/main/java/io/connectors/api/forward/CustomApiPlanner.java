@@ -30,7 +30,7 @@ public class CustomApiPlanner {
         headers.put(HeaderHygiene.REQUEST_ID, requestId);
         // The custom API is the class's own service, reached with the system trust store: a
         // Connector's CA certificates are for its tool, not for the service that serves the class.
-        return new ForwardPlan("the custom API of connectorclass '" + className + "'", target,
+        return new ForwardPlan(ForwardPlan.API, "the custom API of connectorclass '" + className + "'", target,
                 target.requestUri(rawApiPath, rawQuery), headers, Optional.empty());
     }
 }

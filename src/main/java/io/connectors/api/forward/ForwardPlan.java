@@ -5,11 +5,14 @@ import java.util.Optional;
 
 /**
  * Everything the forward stage needs for one request, decided by the stages before it:
- * what the upstream is (for error messages: "the tool", "the custom API of ..."), where to send it, the URI there, the headers to set (credentials or X-Plugin-*), and any extra
+ * the mode ({@value #PROXY} or {@value #API}, for metrics), what the upstream is (for error messages: "the tool", "the custom API of ..."), where to send it, the URI there, the headers to set (credentials or X-Plugin-*), and any extra
  * CA certificates to trust.
  */
-public record ForwardPlan(String upstream, UpstreamTarget target, String requestUri, Map<String, String> headers,
+public record ForwardPlan(String mode, String upstream, UpstreamTarget target, String requestUri, Map<String, String> headers,
         Optional<TrustBundle> trust) {
+
+    public static final String PROXY = "proxy";
+    public static final String API = "api";
 
     public ForwardPlan {
         headers = Map.copyOf(headers);

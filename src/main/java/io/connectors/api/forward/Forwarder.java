@@ -1,12 +1,14 @@
 package io.connectors.api.forward;
 
 import io.connectors.api.config.ConnectorsConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Streams one request to its upstream with vertx-http-proxy: bodies are piped with back-pressure
@@ -18,14 +20,22 @@ public class Forwarder {
 
     // Upgrades are not tunnelled by vertx-http-proxy here: its WebSocket path would send the
     // gateway's own URI and the caller's headers upstream. WebSocketTunnel does it instead.
-    private static final ProxyOptions PROXY_OPTIONS = new ProxyOptions().setSupportWebSocket(false);
+    // An instance field, not a static one: no Vert.x object is created during native-image build-time init.
+    private final ProxyOptions proxyOptions = new ProxyOptions().setSupportWebSocket(false);
 
     private final UpstreamClients clients;
     private final ConnectorsConfig.Proxy config;
+    private final UpstreamMetrics metrics;
+    private final boolean tracing;
 
-    Forwarder(UpstreamClients clients, ConnectorsConfig config) {
+    Forwarder(UpstreamClients clients, ConnectorsConfig config, MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled) {
         this.clients = clients;
         this.config = config.proxy();
+        this.metrics = new UpstreamMetrics(registry);
+        // With tracing on, Quarkus's Vert.x tracer injects the trace context into the upstream
+        // request (a child of the caller's trace, if any); the caller's own headers must not go too.
+        this.tracing = !tracingDisabled;
     }
 
     public void forward(RoutingContext ctx, ForwardPlan plan) {
@@ -36,9 +46,10 @@ public class Forwarder {
                 .setSsl(plan.target().tls())
                 .setFollowRedirects(false)
                 .setIdleTimeout(config.idleTimeout().toMillis());
-        HttpProxy.reverseProxy(PROXY_OPTIONS, client)
+        HttpProxy.reverseProxy(proxyOptions, client)
                 .origin(context -> client.request(origin))
-                .addInterceptor(new ForwardingInterceptor(plan, config.trustForwardedHeaders(), config.passSetCookie()))
+                .addInterceptor(new ForwardingInterceptor(plan, config.trustForwardedHeaders(), config.passSetCookie(), tracing,
+                        metrics))
                 .handle(ctx.request());
     }
 }

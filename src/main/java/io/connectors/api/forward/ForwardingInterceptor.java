@@ -23,14 +23,22 @@ final class ForwardingInterceptor implements ProxyInterceptor {
 
     private static final Logger LOG = Logger.getLogger(ForwardingInterceptor.class);
 
+    /** W3C trace-context and baggage headers: replaced by the gateway's own when tracing is on. */
+    private static final String[] TRACE_CONTEXT = {"traceparent", "tracestate", "baggage"};
+
     private final ForwardPlan plan;
     private final boolean trustForwarded;
     private final boolean passSetCookie;
+    private final boolean tracing;
+    private final UpstreamMetrics metrics;
 
-    ForwardingInterceptor(ForwardPlan plan, boolean trustForwarded, boolean passSetCookie) {
+    ForwardingInterceptor(ForwardPlan plan, boolean trustForwarded, boolean passSetCookie, boolean tracing,
+            UpstreamMetrics metrics) {
         this.plan = plan;
         this.trustForwarded = trustForwarded;
         this.passSetCookie = passSetCookie;
+        this.tracing = tracing;
+        this.metrics = metrics;
     }
 
     @Override
@@ -38,10 +46,20 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         ProxyRequest request = context.request();
         MultiMap headers = request.headers();
         HeaderHygiene.sanitizeRequest(headers, trustForwarded);
+        if (tracing) {
+            // The Vert.x client tracer adds the gateway span's context when the request is sent.
+            for (String name : TRACE_CONTEXT) {
+                headers.remove(name);
+            }
+        }
         setForwardedHeaders(headers, request.proxiedRequest());
         plan.headers().forEach(headers::set);
         request.setURI(plan.requestUri());
-        return context.sendRequest().recover(failure -> {
+        long start = System.nanoTime();
+        return context.sendRequest()
+                .onComplete(result -> metrics.record(plan.mode(),
+                        result.succeeded() ? result.result().getStatusCode() : 0, System.nanoTime() - start))
+                .recover(failure -> {
             GatewayError error = UpstreamFailures.toGatewayError(failure, plan);
             LOG.debugf("upstream failure %s: %s", plan.target().origin(), failure.getClass().getName());
             return Future.succeededFuture(request.release().response()

@@ -27,7 +27,7 @@ public class ProxyPlanner {
         Map<String, String> headers = new HashMap<>();
         credentials.inject(resolved.secret(), headers);
         headers.put(HeaderHygiene.REQUEST_ID, requestId);
-        return new ForwardPlan("the tool", target, target.requestUri(rawApiPath, rawQuery), headers,
+        return new ForwardPlan(ForwardPlan.PROXY, "the tool", target, target.requestUri(rawApiPath, rawQuery), headers,
                 trustBundles.forConnector(resolved));
     }
 

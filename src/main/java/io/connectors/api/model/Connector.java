@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** "This tool, at this address, with the credentials in this Secret." */
+@RegisterForReflection
 @Group(Connector.GROUP)
 @Version(Connector.VERSION)
 @Kind("Connector")

@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A kind of tool: its auth types and, optionally, a custom API service with an OpenAPI document. */
+@RegisterForReflection
 @Group(Connector.GROUP)
 @Version(Connector.VERSION)
 @Kind("ConnectorClass")

@@ -1,0 +1,182 @@
+package io.connectors.api.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The install manifests ({@code kubectl apply -k src/main/kubernetes}) on a real API server: every
+ * object is accepted (no kubelet here, so nothing runs), and the gateway's ServiceAccount may do
+ * exactly what the server needs, checked with SubjectAccessReviews.
+ */
+@QuarkusIntegrationTest
+// The extra argument gives this class a cluster of its own: Quarkus shares one running application
+// and test resource between classes with identical resource declarations (as ProjectCrdsIT's),
+// and the install manifests reset the feature-flag ConfigMap that the contract tests rely on.
+@WithTestResource(value = RealCluster.class, initArgs = {
+        @ResourceArg(name = "crds", value = "project"), @ResourceArg(name = "isolated", value = "install-manifests")})
+class InstallManifestsIT {
+
+    static final Path KUSTOMIZATION = RealCluster.PROJECT.resolve("src/main/kubernetes");
+    static final String USER = "system:serviceaccount:connectors-system:connectors-api";
+    static final List<String> GROUPS = List.of("system:serviceaccounts", "system:serviceaccounts:connectors-system",
+            "system:authenticated");
+    static final List<String> VERBS = List.of("get", "list", "watch", "create", "update", "patch", "delete",
+            "deletecollection");
+
+    /** group, resource[/subresource], namespace to ask in, and exactly the verbs the server needs there. */
+    record Grant(String group, String resource, String namespace, Set<String> verbs) {
+    }
+
+    static final List<Grant> EXPECTED = List.of(
+            new Grant("connectors.alauda.io", "connectors", "team-a", Set.of("get", "list", "watch")),
+            new Grant("connectors.alauda.io", "connectorclasses", "", Set.of("get", "list", "watch")),
+            new Grant("connectors.alauda.io", "connectors/status", "team-a", Set.of("patch", "update")),
+            new Grant("connectors.alauda.io", "connectorclasses/status", "", Set.of("patch", "update")),
+            new Grant("", "secrets", "team-a", Set.of("get", "list", "watch")),
+            new Grant("", "configmaps", "connectors-system", Set.of("get", "list", "watch")),
+            new Grant("authentication.k8s.io", "tokenreviews", "", Set.of("create")),
+            new Grant("authorization.k8s.io", "subjectaccessreviews", "", Set.of("create")),
+            new Grant("coordination.k8s.io", "leases", "connectors-system", Set.of("get", "create", "update")),
+            // and nothing of what it does not need
+            new Grant("", "pods", "connectors-system", Set.of()),
+            new Grant("", "serviceaccounts/token", "team-a", Set.of()),
+            new Grant("apps", "deployments", "connectors-system", Set.of()),
+            new Grant("rbac.authorization.k8s.io", "clusterroles", "", Set.of()),
+            new Grant("apiextensions.k8s.io", "customresourcedefinitions", "", Set.of()));
+
+    static List<HasMetadata> applied = List.of();
+
+    @BeforeAll
+    static void install() throws Exception {
+        KubernetesClient admin = RealCluster.current().admin();
+        String yaml = render();
+        boolean policyV1 = admin.getApiGroup("policy") != null && admin.getApiGroup("policy").getVersions().stream()
+                .anyMatch(version -> version.getVersion().equals("v1"));
+        if (!policyV1) {
+            // The test cluster is Kubernetes 1.20: policy/v1 arrived in 1.21 with the same PDB fields.
+            yaml = yaml.replace("apiVersion: policy/v1\n", "apiVersion: policy/v1beta1\n");
+        }
+        List<HasMetadata> objects = admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+        List<HasMetadata> done = new ArrayList<>();
+        for (HasMetadata object : objects) {
+            done.add(admin.resource(object).forceConflicts().serverSideApply());
+        }
+        applied = done;
+    }
+
+    /** The kustomization as kubectl renders it, or (no usable kubectl) its resources in order. */
+    static String render() throws IOException, InterruptedException {
+        try {
+            Process kubectl = new ProcessBuilder("kubectl", "kustomize", KUSTOMIZATION.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kubectl.waitFor(60, TimeUnit.SECONDS) && kubectl.exitValue() == 0 && !out.isBlank()) {
+                return out;
+            }
+        } catch (IOException noKubectl) {
+            // fall through
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : Files.readAllLines(KUSTOMIZATION.resolve("kustomization.yaml"))) {
+            if (line.startsWith("  - ") && line.trim().endsWith(".yaml")) {
+                out.append("---\n").append(Files.readString(KUSTOMIZATION.resolve(line.substring(4).trim())))
+                        .append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
+    void everyObjectIsAccepted() {
+        Set<String> kinds = new TreeSet<>();
+        applied.forEach(object -> kinds.add(object.getKind() + "/" + object.getMetadata().getName()));
+        assertThat(kinds).containsExactlyInAnyOrder(
+                "Namespace/connectors-system",
+                "CustomResourceDefinition/connectors.connectors.alauda.io",
+                "CustomResourceDefinition/connectorclasses.connectors.alauda.io",
+                "ClusterRole/connectors-api",
+                "ClusterRoleBinding/connectors-api",
+                "ServiceAccount/connectors-api",
+                "ConfigMap/connectors-config",
+                "Deployment/connectors-api",
+                "Service/connectors-api",
+                "PodDisruptionBudget/connectors-api");
+        KubernetesClient admin = RealCluster.current().admin();
+        var deployment = admin.apps().deployments().inNamespace("connectors-system").withName("connectors-api").get();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getServiceAccountName()).isEqualTo("connectors-api");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        var container = pod.getContainers().get(0);
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(container.getVolumeMounts()).anyMatch(mount -> mount.getMountPath().equals("/tmp"));
+        assertThat(container.getEnv()).anyMatch(env -> env.getName().equals("CONNECTORS_SYSTEM_NAMESPACE")
+                && env.getValueFrom().getFieldRef().getFieldPath().equals("metadata.namespace"));
+        var service = admin.services().inNamespace("connectors-system").withName("connectors-api").get();
+        assertThat(service.getSpec().getPorts()).singleElement()
+                .satisfies(port -> assertThat(port.getPort()).isEqualTo(80))
+                .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
+        assertThat(container.getPorts()).anyMatch(port -> port.getName().equals("http") && port.getContainerPort() == 8080);
+    }
+
+    @Test
+    void serviceAccountMayDoExactlyWhatTheServerNeeds() {
+        List<String> wrong = new ArrayList<>();
+        for (Grant grant : EXPECTED) {
+            for (String verb : VERBS) {
+                boolean allowed = allowed(grant, verb);
+                if (allowed != grant.verbs().contains(verb)) {
+                    wrong.add((allowed ? "allowed " : "denied ") + verb + " " + grant.resource()
+                            + (grant.group().isEmpty() ? "" : "." + grant.group())
+                            + (grant.namespace().isEmpty() ? "" : " in " + grant.namespace()));
+                }
+            }
+        }
+        assertThat(wrong).as("SubjectAccessReviews as " + USER).isEmpty();
+    }
+
+    @Test
+    void notDeletingSecretsNorCreatingConnectors() {
+        assertThat(allowed(new Grant("", "secrets", "team-a", Set.of()), "delete")).isFalse();
+        assertThat(allowed(new Grant("connectors.alauda.io", "connectors", "team-a", Set.of()), "create")).isFalse();
+        assertThat(allowed(new Grant("connectors.alauda.io", "connectors", "team-a", Set.of()), "list")).isTrue();
+    }
+
+    static boolean allowed(Grant grant, String verb) {
+        String[] resource = grant.resource().split("/", 2);
+        SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec()
+                .withUser(USER).withGroups(GROUPS)
+                .withResourceAttributes(new ResourceAttributesBuilder()
+                        .withGroup(grant.group()).withResource(resource[0])
+                        .withSubresource(resource.length > 1 ? resource[1] : null)
+                        .withNamespace(grant.namespace().isEmpty() ? null : grant.namespace())
+                        .withVerb(verb).build())
+                .endSpec().build();
+        SubjectAccessReview answered = RealCluster.current().admin().authorization().v1().subjectAccessReview()
+                .create(review);
+        return Boolean.TRUE.equals(answered.getStatus().getAllowed());
+    }
+}
