@@ -27,6 +27,10 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+mkdir -p "$WORK"
+# One run at a time: a second run would wipe the first one's state and kill its servers.
+exec 9>"$ROOT/target/bench.lock"
+flock -n 9 || { log "another scripts/bench.sh is running"; exit 3; }
 rm -rf "$WORK"; mkdir -p "$WORK/www" "$WORK/nginx"
 PIDS=()
 cleanup() {
@@ -136,8 +140,8 @@ wrk_line() { # requests/s and latency percentiles from wrk's output
   awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s req/s, p50 %s, p99 %s", rps, p50, p99}'
 }
 
-log "warm-up: 10 s through the gateway (JIT), not measured"
-wrk -t2 -c"$CONNECTIONS" -d10s -H "$AUTH" "$GW/small.json" >/dev/null
+log "warm-up: 20 s through the gateway (JIT), not measured"
+wrk -t2 -c"$CONNECTIONS" -d20s -H "$AUTH" "$GW/small.json" >/dev/null
 log "wrk: ${DURATION}s, $CONNECTIONS connections, 1 KiB responses"
 DIRECT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$TOOL/small.json" | wrk_line)
 VIA=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH" "$GW/small.json" | wrk_line)
