@@ -18,10 +18,13 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A fresh real kube-apiserver + etcd for one {@code @QuarkusIntegrationTest} class, with one set
+ * A real kube-apiserver + etcd for {@code @QuarkusIntegrationTest}s, with one set
  * of CRDs ({@code crds=project}: this project's; {@code crds=reference}: the upstream ones from
  * ../shared/reference/crds), the project's ClusterRole, and the gateway running as its own
- * ServiceAccount with only that role, so the RBAC manifest is tested too.
+ * ServiceAccount with only that role, so the RBAC manifest is tested too. Quarkus starts one
+ * cluster (and one gateway) per distinct set of resource arguments, so IT classes declaring the
+ * same arguments share them: tests use namespaces of their own, and a class that changes
+ * cluster-wide state adds an arg of its own to get a cluster of its own.
  */
 public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
