@@ -202,6 +202,37 @@ abstract class GatewayOnRealClusterContract {
 
     @Test
     void kubeApiServerItselfAsABearerTokenToolWithItsCaTrusted() {
+        kubeApiConnector("kube", true);
+        await().atMost(WATCH).untilAsserted(() -> as(cluster.token("alice"))
+                .get(path("kube") + "/api/v1/namespaces/" + namespace + "/configmaps/through-the-gateway")
+                .then().statusCode(200).body("data.k", equalTo("v")));
+    }
+
+    @Test
+    void labelledCaSecretsOfTheSystemNamespaceAreTrusted() {
+        kubeApiConnector("kube-system-ca", false);
+        String configMap = path("kube-system-ca") + "/api/v1/namespaces/" + namespace + "/configmaps/through-the-gateway";
+        // The system trust store alone does not know the local cluster's CA: the TLS handshake fails.
+        await().atMost(WATCH).untilAsserted(() -> as(cluster.token("alice")).get(configMap).then().statusCode(502)
+                .body("kind", equalTo("Status")));
+        String caSecret = "ca-" + namespace;
+        admin.secrets().inNamespace(RealCluster.SYSTEM_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+                .withName(caSecret).withNamespace(RealCluster.SYSTEM_NAMESPACE)
+                .addToLabels("connectors.cpaas.io/ca-cert", "true").endMetadata()
+                .addToStringData("cluster-ca.pem", cluster.cluster().caPem()).build()).serverSideApply();
+        try {
+            await().atMost(WATCH).untilAsserted(() -> as(cluster.token("alice")).get(configMap).then().statusCode(200)
+                    .body("data.k", equalTo("v")));
+        } finally {
+            admin.secrets().inNamespace(RealCluster.SYSTEM_NAMESPACE).withName(caSecret).delete();
+        }
+    }
+
+    /**
+     * A Connector to the cluster's own kube-apiserver with a read-only ServiceAccount token, and a
+     * ConfigMap to read through it; its CA comes from caCertSecretRef only if {@code caRef}.
+     */
+    private void kubeApiConnector(String name, boolean caRef) {
         String viewer = cluster.serviceAccountToken(namespace, "viewer");
         // An explicit Role: built-in roles are aggregated by the controller-manager, absent here.
         admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
@@ -215,18 +246,19 @@ abstract class GatewayOnRealClusterContract {
         admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("kube-token")
                 .withNamespace(namespace).endMetadata().withType("connectors.cpaas.io/bearer-token")
                 .addToStringData("token", viewer).build()).serverSideApply();
-        admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("kube-ca")
-                .withNamespace(namespace).endMetadata().addToStringData("ca.crt", cluster.cluster().caPem()).build())
-                .serverSideApply();
-        admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace).resource(generic(CONNECTORS, namespace,
-                "kube", Map.of("connectorClassName", "basic", "address", cluster.cluster().apiUrl(),
-                        "auth", Map.of("name", "bearer", "secretRef", Map.of("name", "kube-token")),
-                        "caCertSecretRef", Map.of("name", "kube-ca")))).serverSideApply();
+        Map<String, Object> spec = new java.util.LinkedHashMap<>(Map.of("connectorClassName", "basic",
+                "address", cluster.cluster().apiUrl(),
+                "auth", Map.of("name", "bearer", "secretRef", Map.of("name", "kube-token"))));
+        if (caRef) {
+            admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("kube-ca")
+                    .withNamespace(namespace).endMetadata().addToStringData("ca.crt", cluster.cluster().caPem())
+                    .build()).serverSideApply();
+            spec.put("caCertSecretRef", Map.of("name", "kube-ca"));
+        }
+        admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace)
+                .resource(generic(CONNECTORS, namespace, name, spec)).serverSideApply();
         admin.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
-                .withName("through-the-gateway").endMetadata().addToData("k", "v").build()).create();
-        grantGet("alice", "kube");
-        await().atMost(WATCH).untilAsserted(() -> as(cluster.token("alice"))
-                .get(path("kube") + "/api/v1/namespaces/" + namespace + "/configmaps/through-the-gateway")
-                .then().statusCode(200).body("data.k", equalTo("v")));
+                .withName("through-the-gateway").endMetadata().addToData("k", "v").build()).serverSideApply();
+        grantGet("alice", name);
     }
 }
