@@ -27,6 +27,14 @@ class VersionTest extends GatewayTest {
     }
 
     @Test
+    void serverOpenApiDescribesTheGatewayRoutes() {
+        RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.keySet()", org.hamcrest.Matchers.hasItems(
+                        "/connectors/v1alpha1/{namespace}/{connector}/path/{apiPath}", "/connectors/version"))
+                .body("components.schemas.Status.properties.reason.example", equalTo("Forbidden"));
+    }
+
+    @Test
     void readinessReportsSyncedInformers() {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
