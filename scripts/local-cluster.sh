@@ -70,6 +70,16 @@ alive() {
 }
 
 # SIGTERM kube-apiserver and etcd together, wait up to ~5 s, then SIGKILL what is left.
+wait_gone() { # up to 5 s, until none of the given pids is alive
+  local i pid any
+  for ((i = 0; i < 50 && $# > 0; i++)); do
+    any=0
+    for pid in "$@"; do alive "$pid" && any=1; done
+    ((any)) || return 0
+    sleep 0.1
+  done
+}
+
 do_stop() {
   local name pid i any pids=() names=()
   for name in kube-apiserver etcd; do
@@ -79,24 +89,14 @@ do_stop() {
       pids+=("$pid"); names+=("$name")
     fi
   done
-  for ((i = 0; i < 50 && ${#pids[@]} > 0; i++)); do
-    any=0
-    for pid in "${pids[@]}"; do alive "$pid" && any=1; done
-    ((any)) || break
-    sleep 0.1
-  done
+  wait_gone "${pids[@]}"
   for i in "${!pids[@]}"; do
     if alive "${pids[$i]}"; then
       log "${names[$i]} (pid ${pids[$i]}) still alive after 5 s: SIGKILL"
       kill -KILL "${pids[$i]}" 2>/dev/null || true
     fi
   done
-  for ((i = 0; i < 50 && ${#pids[@]} > 0; i++)); do
-    any=0
-    for pid in "${pids[@]}"; do alive "$pid" && any=1; done
-    ((any)) || break
-    sleep 0.1
-  done
+  wait_gone "${pids[@]}"
   rm -f "$DIR/kube-apiserver.pid" "$DIR/etcd.pid" "$DIR/cluster.env"
 }
 

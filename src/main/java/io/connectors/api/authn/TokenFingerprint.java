@@ -16,21 +16,26 @@ import javax.crypto.spec.SecretKeySpec;
 public class TokenFingerprint {
 
     private static final String ALGORITHM = "HmacSHA256";
-    private final SecretKeySpec key;
+    /** One Mac per thread (a Mac is not thread-safe), so a request does no provider look-up. */
+    private final ThreadLocal<Mac> macs;
 
     public TokenFingerprint() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
-        key = new SecretKeySpec(bytes, ALGORITHM);
+        SecretKeySpec key = new SecretKeySpec(bytes, ALGORITHM);
+        macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance(ALGORITHM);
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+        });
     }
 
     public String of(String token) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            return HexFormat.of().formatHex(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        // doFinal resets the Mac for the next token.
+        return HexFormat.of().formatHex(macs.get().doFinal(token.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -6,6 +6,8 @@ import io.connectors.api.resolve.FeatureFlags;
 import io.connectors.api.resolve.InformerCaches;
 import io.connectors.api.resolve.ResolvedConnector;
 import io.fabric8.kubernetes.api.model.Secret;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,6 +30,9 @@ public class TrustBundles {
     private final InformerCaches caches;
     private final FeatureFlags flags;
 
+    /** Decoded PEMs per Secret version, so a request only looks them up (a rotation is a new key). */
+    private final Cache<String, List<String>> pemsByVersion = Caffeine.newBuilder().maximumSize(1024).build();
+
     TrustBundles(InformerCaches caches, FeatureFlags flags) {
         this.caches = caches;
         this.flags = flags;
@@ -45,11 +50,12 @@ public class TrustBundles {
         List<String> pems = new ArrayList<>();
         StringBuilder key = new StringBuilder();
         for (Secret secret : sources) {
-            List<String> found = pemsOf(secret);
+            String version = secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName() + "@"
+                    + secret.getMetadata().getResourceVersion();
+            List<String> found = pemsByVersion.get(version, v -> pemsOf(secret));
             if (!found.isEmpty()) {
                 pems.addAll(found);
-                key.append(secret.getMetadata().getNamespace()).append('/').append(secret.getMetadata().getName())
-                        .append('@').append(secret.getMetadata().getResourceVersion()).append(';');
+                key.append(version).append(';');
             }
         }
         return pems.isEmpty() ? Optional.empty() : Optional.of(new TrustBundle(key.toString(), pems));
@@ -73,6 +79,6 @@ public class TrustBundles {
                 pems.add(value);
             }
         }
-        return pems;
+        return List.copyOf(pems);
     }
 }
