@@ -62,6 +62,14 @@ public interface ConnectorsConfig {
         @WithDefault("30s")
         Duration denyTtl();
 
+        /** TokenReviews in flight at once; beyond that a new token is answered 503 (no queue). */
+        @WithDefault("128")
+        int maxConcurrentReviews();
+
+        /** Failed authentications per client address and minute before it gets 429; 0 turns the limit off. */
+        @WithDefault("100")
+        int maxFailuresPerMinute();
+
         /** Entries per cache (tokens; access decisions). */
         @WithDefault("10000")
         long cacheSize();
@@ -71,7 +79,10 @@ public interface ConnectorsConfig {
         @WithDefault("10s")
         Duration connectTimeout();
 
-        /** Longest silence from the tool, before or during the response; there is no total timeout. */
+        /**
+         * Longest time with no byte moving in either direction between the gateway and a tool (upload
+         * or download); there is no total timeout.
+         */
         @WithDefault("60s")
         Duration idleTimeout();
 
@@ -82,9 +93,23 @@ public interface ConnectorsConfig {
         @WithDefault("64")
         int maxPoolSize();
 
+        /** Requests that may wait for a connection to one tool when its pool is full; beyond that, 503 at once. */
+        @WithDefault("1024")
+        int maxWaitingRequests();
+
+        /** How long a request waits for a pooled connection to a tool before it is answered 503. */
+        @WithDefault("10s")
+        Duration poolWaitTimeout();
+
         /** Whether inbound X-Forwarded-* headers are kept (only behind a trusted proxy). */
         @WithDefault("false")
         boolean trustForwardedHeaders();
+
+        /**
+         * Caller headers never forwarded, on top of the built-in ones (credentials, Impersonate-*,
+         * X-Remote-*, X-Auth-Request-*, X-Forwarded-User, ...): names, or prefixes ending in "*".
+         */
+        Optional<List<String>> stripRequestHeaders();
 
         /** Whether the tool's Set-Cookie headers reach the caller. */
         @WithDefault("false")

@@ -8,11 +8,22 @@ public final class GatewayError extends RuntimeException {
 
     private final int code;
     private final String reason;
+    private final int retryAfterSeconds;
 
     public GatewayError(int code, String reason, String message) {
+        this(code, reason, message, 0);
+    }
+
+    private GatewayError(int code, String reason, String message, int retryAfterSeconds) {
         super(message, null, false, false);
         this.code = code;
         this.reason = reason;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** When the caller may try again (a {@code Retry-After} header), or 0 when not said. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int code() {
@@ -45,6 +56,10 @@ public final class GatewayError extends RuntimeException {
 
     public static GatewayError payloadTooLarge(String message) {
         return new GatewayError(413, "RequestEntityTooLarge", message);
+    }
+
+    public static GatewayError tooManyRequests(String message, int retryAfterSeconds) {
+        return new GatewayError(429, "TooManyRequests", message, retryAfterSeconds);
     }
 
     public static GatewayError internal(String message) {

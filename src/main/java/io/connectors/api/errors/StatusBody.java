@@ -20,6 +20,9 @@ public final class StatusBody {
                 .put("message", error.getMessage())
                 .put("reason", error.reason())
                 .put("code", error.code());
+        if (error.retryAfterSeconds() > 0) {
+            status.put("details", new JsonObject().put("retryAfterSeconds", error.retryAfterSeconds()));
+        }
         return status.toBuffer();
     }
 }

@@ -6,7 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 
 /**
- * The one place that turns any failure on the request path into a {@code Status} response.
+ * Turns any failure on the request path into a {@code Status} response.
  * Anything that is not a {@link GatewayError} is a bug of ours: it is logged (class name only,
  * the stack at debug level) and answered with a generic 500, never with its message.
  */
@@ -32,6 +32,9 @@ public final class StatusResponder {
     public static void respond(RoutingContext ctx, Throwable failure) {
         GatewayError error = asGatewayError(failure);
         HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
         if (response.headWritten()) {
             // The tool's status line already went out: all we can do is cut the stream.
             response.reset();
@@ -39,6 +42,9 @@ public final class StatusResponder {
         }
         // The body of a refused request is never read: drop it rather than leave the connection stuck.
         ctx.request().resume();
+        if (error.retryAfterSeconds() > 0) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
+        }
         response.setStatusCode(error.code())
                 .putHeader(HttpHeaders.CONTENT_TYPE, StatusBody.CONTENT_TYPE)
                 .end(StatusBody.of(error));

@@ -27,6 +27,7 @@ public class Forwarder {
     private final ConnectorsConfig.Proxy config;
     private final UpstreamMetrics metrics;
     private final boolean tracing;
+    private final HeaderHygiene.Denied denied;
 
     Forwarder(UpstreamClients clients, ConnectorsConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled) {
@@ -36,20 +37,25 @@ public class Forwarder {
         // With tracing on, Quarkus's Vert.x tracer injects the trace context into the upstream
         // request (a child of the caller's trace, if any); the caller's own headers must not go too.
         this.tracing = !tracingDisabled;
+        this.denied = HeaderHygiene.Denied.of(this.config.stripRequestHeaders().orElse(java.util.List.of()));
     }
 
     public void forward(RoutingContext ctx, ForwardPlan plan) {
         HttpClient client = clients.client(plan.target(), plan.trust());
+        UpstreamCall call = new UpstreamCall(ctx.vertx(), config.idleTimeout(), plan.upstream());
+        ctx.addEndHandler(done -> call.finished(done.succeeded()));
         RequestOptions origin = new RequestOptions()
                 .setHost(plan.target().host())
                 .setPort(plan.target().port())
                 .setSsl(plan.target().tls())
                 .setFollowRedirects(false)
-                .setIdleTimeout(config.idleTimeout().toMillis());
+                // How long a request may wait for a pooled connection, on top of connecting one:
+                // past that the pool is busy, and the caller is told so (503) instead of waiting on.
+                .setConnectTimeout(config.poolWaitTimeout().plus(config.connectTimeout()).toMillis());
         HttpProxy.reverseProxy(proxyOptions, client)
-                .origin(context -> client.request(origin))
-                .addInterceptor(new ForwardingInterceptor(plan, config.trustForwardedHeaders(), config.passSetCookie(), tracing,
-                        metrics))
+                .origin(context -> call.obtain(client.request(origin)))
+                .addInterceptor(new ForwardingInterceptor(plan, config.trustForwardedHeaders(), denied,
+                        config.passSetCookie(), tracing, metrics, call))
                 .handle(ctx.request());
     }
 }

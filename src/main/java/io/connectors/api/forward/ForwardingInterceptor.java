@@ -28,24 +28,28 @@ final class ForwardingInterceptor implements ProxyInterceptor {
 
     private final ForwardPlan plan;
     private final boolean trustForwarded;
+    private final HeaderHygiene.Denied denied;
     private final boolean passSetCookie;
     private final boolean tracing;
     private final UpstreamMetrics metrics;
+    private final UpstreamCall call;
 
-    ForwardingInterceptor(ForwardPlan plan, boolean trustForwarded, boolean passSetCookie, boolean tracing,
-            UpstreamMetrics metrics) {
+    ForwardingInterceptor(ForwardPlan plan, boolean trustForwarded, HeaderHygiene.Denied denied, boolean passSetCookie,
+            boolean tracing, UpstreamMetrics metrics, UpstreamCall call) {
         this.plan = plan;
         this.trustForwarded = trustForwarded;
+        this.denied = denied;
         this.passSetCookie = passSetCookie;
         this.tracing = tracing;
         this.metrics = metrics;
+        this.call = call;
     }
 
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
         ProxyRequest request = context.request();
         MultiMap headers = request.headers();
-        HeaderHygiene.sanitizeRequest(headers, trustForwarded);
+        HeaderHygiene.sanitizeRequest(headers, trustForwarded, denied);
         if (tracing) {
             // The Vert.x client tracer adds the gateway span's context when the request is sent.
             for (String name : TRACE_CONTEXT) {
@@ -55,6 +59,10 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         setForwardedHeaders(headers, request.proxiedRequest());
         plan.headers().forEach(headers::set);
         request.setURI(plan.requestUri());
+        Body body = request.getBody();
+        if (body != null) {
+            request.setBody(Body.body(call.watch(body.stream()), body.length()));
+        }
         long start = System.nanoTime();
         return context.sendRequest()
                 .onComplete(result -> metrics.record(plan.mode(),
@@ -71,7 +79,13 @@ final class ForwardingInterceptor implements ProxyInterceptor {
 
     @Override
     public Future<Void> handleProxyResponse(ProxyContext context) {
-        HeaderHygiene.sanitizeResponse(context.response().headers(), passSetCookie);
+        call.touch();
+        ProxyResponse response = context.response();
+        HeaderHygiene.sanitizeResponse(response.headers(), passSetCookie);
+        Body body = response.getBody();
+        if (body != null) {
+            response.setBody(Body.body(call.watch(body.stream()), body.length()));
+        }
         return context.sendResponse();
     }
 

@@ -19,6 +19,16 @@ public final class HeaderHygiene {
 
     private static final Set<String> CALLER_CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
 
+    /**
+     * Headers by which a caller could claim an identity or a role the tool (or a custom API) would
+     * believe: Kubernetes impersonation (a kube-apiserver behind a Connector acts on it),
+     * authenticating proxies' user headers, our own X-Plugin-* — never forwarded, trusted proxies or not.
+     */
+    private static final List<String> IDENTITY_PREFIXES = List.of("impersonate-", "x-remote-", "x-auth-request-",
+            "x-plugin-");
+    private static final Set<String> IDENTITY = Set.of("x-forwarded-user", "x-forwarded-email", "x-forwarded-groups",
+            "x-forwarded-preferred-username", "x-forwarded-access-token");
+
     private static final Set<String> FORWARDED = Set.of(
             "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "forwarded");
 
@@ -27,16 +37,44 @@ public final class HeaderHygiene {
     private HeaderHygiene() {
     }
 
+    /**
+     * Header names configured to be stripped as well ({@code connectors.proxy.strip-request-headers}):
+     * exact names, or prefixes written with a trailing {@code *}; case-insensitive.
+     */
+    public record Denied(Set<String> names, List<String> prefixes) {
+
+        public static final Denied NONE = new Denied(Set.of(), List.of());
+
+        public static Denied of(List<String> configured) {
+            Set<String> names = new java.util.HashSet<>();
+            List<String> prefixes = new ArrayList<>();
+            for (String entry : configured) {
+                String lower = entry.trim().toLowerCase(Locale.ROOT);
+                if (lower.endsWith("*")) {
+                    prefixes.add(lower.substring(0, lower.length() - 1));
+                } else if (!lower.isEmpty()) {
+                    names.add(lower);
+                }
+            }
+            return new Denied(Set.copyOf(names), List.copyOf(prefixes));
+        }
+
+        boolean matches(String lowerName) {
+            return names.contains(lowerName) || prefixes.stream().anyMatch(lowerName::startsWith);
+        }
+    }
+
     /** Cleans a request on its way to a tool or a custom API. */
-    public static void sanitizeRequest(MultiMap headers, boolean trustForwarded) {
+    public static void sanitizeRequest(MultiMap headers, boolean trustForwarded, Denied denied) {
         removeHopByHop(headers);
         List<String> names = new ArrayList<>(headers.names());
         for (String name : names) {
             String lower = name.toLowerCase(Locale.ROOT);
             if (CALLER_CREDENTIALS.contains(lower)
-                    || lower.startsWith("x-plugin-")
-                    || lower.startsWith("x-remote-")
-                    || (!trustForwarded && FORWARDED.contains(lower))) {
+                    || IDENTITY.contains(lower)
+                    || IDENTITY_PREFIXES.stream().anyMatch(lower::startsWith)
+                    || (!trustForwarded && FORWARDED.contains(lower))
+                    || denied.matches(lower)) {
                 headers.remove(name);
             }
         }

@@ -7,6 +7,7 @@ import io.connectors.api.errors.GatewayError;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.TrustOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,7 +63,6 @@ public class UpstreamClients {
     private HttpClient create(boolean tls, Optional<TrustBundle> trust) {
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setMaxPoolSize(config.maxPoolSize())
                 .setKeepAlive(true)
                 .setDecompressionSupported(false)
                 .setTryUseCompression(false)
@@ -74,7 +74,10 @@ public class UpstreamClients {
             options.setTrustOptions(TrustOptions.wrap(trustManager(trust.get())));
         }
         environmentProxy.apply(options, tls);
-        return vertx.createHttpClient(options);
+        // Bounded: a burst beyond the pool waits in a bounded queue, and beyond that is refused at once (503).
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxPoolSize())
+                .setHttp2MaxSize(config.maxPoolSize()).setMaxWaitQueueSize(config.maxWaitingRequests());
+        return vertx.createHttpClient(options, pool);
     }
 
     /** The JDK's default CAs plus the bundle's, so a custom CA adds to the system trust store. */

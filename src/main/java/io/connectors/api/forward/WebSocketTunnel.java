@@ -1,7 +1,8 @@
 package io.connectors.api.forward;
 
 import io.connectors.api.config.ConnectorsConfig;
-import io.connectors.api.errors.StatusResponder;
+import io.connectors.api.request.Stages;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -27,10 +28,12 @@ public class WebSocketTunnel {
 
     private final UpstreamClients clients;
     private final ConnectorsConfig.Proxy config;
+    private final HeaderHygiene.Denied denied;
 
     WebSocketTunnel(UpstreamClients clients, ConnectorsConfig config) {
         this.clients = clients;
         this.config = config.proxy();
+        this.denied = HeaderHygiene.Denied.of(this.config.stripRequestHeaders().orElse(java.util.List.of()));
     }
 
     public static boolean isWebSocketUpgrade(HttpServerRequest request) {
@@ -48,24 +51,24 @@ public class WebSocketTunnel {
                 .setSsl(plan.target().tls())
                 .setURI(plan.requestUri())
                 .setFollowRedirects(false);
-        client.request(options)
+        Future<HttpClientResponse> answered = client.request(options)
                 .compose(upstream -> {
                     copyRequestHeaders(inbound.headers(), upstream, plan);
                     return upstream.connect();
                 })
-                .onSuccess(response -> {
-                    if (response.statusCode() == 101) {
-                        join(inbound, response);
-                    } else {
-                        passThrough(inbound.response(), response);
-                    }
-                })
-                .onFailure(failure -> StatusResponder.respond(ctx, UpstreamFailures.toGatewayError(failure, plan)));
+                .recover(failure -> Future.failedFuture(UpstreamFailures.toGatewayError(failure, plan)));
+        Stages.then(ctx, answered, response -> {
+            if (response.statusCode() == 101) {
+                join(inbound, response);
+            } else {
+                passThrough(inbound.response(), response);
+            }
+        });
     }
 
     private void copyRequestHeaders(MultiMap inbound, HttpClientRequest upstream, ForwardPlan plan) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(inbound);
-        HeaderHygiene.sanitizeRequest(headers, config.trustForwardedHeaders());
+        HeaderHygiene.sanitizeRequest(headers, config.trustForwardedHeaders(), denied);
         headers.remove(HttpHeaders.HOST);
         headers.remove(HttpHeaders.CONTENT_LENGTH);
         plan.headers().forEach(headers::set);

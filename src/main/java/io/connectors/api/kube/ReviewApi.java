@@ -20,7 +20,7 @@ public class ReviewApi {
 
     private final KubernetesClient client;
 
-    ReviewApi(KubernetesClient client) {
+    protected ReviewApi(KubernetesClient client) {
         this.client = client;
     }
 

@@ -1,12 +1,13 @@
 package io.connectors.api.route;
 
+import io.connectors.api.errors.GatewayError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * An OpenAPI path template split into segments, each matched against one raw (still
- * percent-encoded) request segment. Trailing slashes do not count: {@code /a/} is {@code /a}.
+ * An OpenAPI path template split into segments, each matched against one segment of the request's
+ * canonical path ({@link CanonicalPath}). Trailing slashes do not count: {@code /a/} is {@code /a}.
  */
 record PathTemplate(String text, List<Segment> segments) {
 
@@ -59,7 +60,10 @@ record PathTemplate(String text, List<Segment> segments) {
         List<Segment> segments = new ArrayList<>();
         if (!trimmed.isEmpty()) {
             for (String segment : trimmed.substring(1).split("/", -1)) {
-                segments.add(segment(text, segment));
+                // Empty segments collapse in request paths; so they do here.
+                if (!segment.isEmpty()) {
+                    segments.add(segment(text, segment));
+                }
             }
         }
         return new PathTemplate(text, segments);
@@ -67,7 +71,7 @@ record PathTemplate(String text, List<Segment> segments) {
 
     private static Segment segment(String template, String segment) throws InvalidOpenApi {
         if (segment.indexOf('{') < 0 && segment.indexOf('}') < 0) {
-            return new Literal(segment);
+            return new Literal(canonical(template, segment, true));
         }
         StringBuilder regex = new StringBuilder();
         int variables = 0;
@@ -76,7 +80,7 @@ record PathTemplate(String text, List<Segment> segments) {
             int open = segment.indexOf('{', i);
             int close = segment.indexOf('}', i);
             if (open < 0 && close < 0) {
-                regex.append(Pattern.quote(segment.substring(i)));
+                regex.append(Pattern.quote(canonical(template, segment.substring(i), false)));
                 break;
             }
             if (open < 0 || close < open) {
@@ -90,7 +94,7 @@ record PathTemplate(String text, List<Segment> segments) {
                 throw new InvalidOpenApi("path \"" + template + "\" has an unnamed parameter \"{}\"");
             }
             if (open > i) {
-                regex.append(Pattern.quote(segment.substring(i, open)));
+                regex.append(Pattern.quote(canonical(template, segment.substring(i, open), false)));
             }
             regex.append(".+");
             variables++;
@@ -98,6 +102,18 @@ record PathTemplate(String text, List<Segment> segments) {
         }
         boolean wholeSegment = variables == 1 && segment.startsWith("{") && segment.endsWith("}");
         return wholeSegment ? new Variable() : new Mixed(Pattern.compile(regex.toString()));
+    }
+
+    /**
+     * Literal text in the canonical form requests are matched in ({@link CanonicalPath}), so that a
+     * template and a request spelling the same path differently still meet.
+     */
+    private static String canonical(String template, String literal, boolean wholeSegment) throws InvalidOpenApi {
+        try {
+            return wholeSegment ? CanonicalPath.segment(literal) : CanonicalPath.encoding(literal);
+        } catch (GatewayError e) {
+            throw new InvalidOpenApi("path \"" + template + "\" is not a valid path: " + e.getMessage());
+        }
     }
 
     private static InvalidOpenApi unbalanced(String template) {

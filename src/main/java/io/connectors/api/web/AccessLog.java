@@ -1,5 +1,6 @@
 package io.connectors.api.web;
 
+import io.connectors.api.request.Exchange;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,26 +18,32 @@ import org.jboss.logging.Logger;
 public class AccessLog {
 
     private static final Logger LOG = Logger.getLogger("connectors.access");
+    private static final int CALLER_LEFT = 499;
     private final MeterRegistry registry;
 
     AccessLog(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    void record(RoutingContext ctx, Exchange exchange) {
-        long nanos = System.nanoTime() - exchange.startNanos;
+    /** {@code completed}: false when the caller's connection closed before the answer was complete. */
+    void record(RoutingContext ctx, Exchange exchange, boolean completed) {
+        long nanos = System.nanoTime() - exchange.startNanos();
         HttpServerRequest request = ctx.request();
-        int status = ctx.response().getStatusCode();
+        // 499 (as nginx logs it): the caller left before any answer; nothing was sent to it.
+        int status = !completed && !ctx.response().headWritten() ? CALLER_LEFT : ctx.response().getStatusCode();
         long bytes = ctx.response().bytesWritten();
         LOG.infof("time=%s id=%s user=%s connector=%s/%s class=%s mode=%s method=%s template=%s path=%s status=%d"
                         + " bytes=%d duration_ms=%.1f",
-                Instant.now(), exchange.requestId, quote(exchange.user), exchange.namespace, exchange.connector,
-                exchange.connectorClass, exchange.mode, request.method(), exchange.template, quote(request.path()),
-                status, bytes, nanos / 1_000_000.0);
+                Instant.now(), exchange.requestId(), quote(exchange.user()), exchange.namespace(), exchange.connector(),
+                exchange.connectorClass(), exchange.mode(), request.method(), exchange.template(),
+                quote(request.path()), status, bytes, nanos / 1_000_000.0);
+        // Names from the URL become labels only once the caller is authorised for the Connector:
+        // before that they are whatever anyone typed, and each would be a new series.
+        boolean authorized = exchange.isAuthorized();
         Timer.builder("connectors.requests")
-                .tag("namespace", exchange.namespace)
-                .tag("class", exchange.connectorClass)
-                .tag("mode", exchange.mode)
+                .tag("namespace", authorized ? exchange.namespace() : "-")
+                .tag("class", authorized ? exchange.connectorClass() : "-")
+                .tag("mode", exchange.mode())
                 .tag("status", Integer.toString(status))
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);

@@ -1,81 +1,46 @@
 package io.connectors.api.web;
 
-import io.connectors.api.errors.GatewayError;
-import io.connectors.api.errors.StatusResponder;
-import io.connectors.api.forward.HeaderHygiene;
-import io.vertx.core.http.HttpMethod;
+import io.connectors.api.authn.AuthenticationHandler;
+import io.connectors.api.authz.ApiAccessHandler;
+import io.connectors.api.authz.ConnectorAccessHandler;
+import io.connectors.api.errors.FailureHandler;
+import io.connectors.api.forward.ForwardHandler;
+import io.connectors.api.resolve.ResolveHandler;
+import io.connectors.api.route.RouteHandler;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Mounts the gateway on Quarkus's router, ahead of everything else and without a BodyHandler, so
- * bodies stream. It matches on the raw request path itself: the router's normalized path would
- * already have resolved dot segments that the gateway must refuse.
+ * Mounts the gateway on Quarkus's router as one chain of stage handlers, read top to bottom as a
+ * request goes: admission → authenticate → authorize the Connector → resolve → route → authorize
+ * the API (and the write gate) → forward, or answer (version, OpenAPI documents). Each stage ends
+ * in {@code next()} or {@code fail(...)} (a stage that does not apply to the route just passes it
+ * on); the one failure handler answers every failure with a Status. Ahead of Quarkus's own routes
+ * and without a BodyHandler, so bodies stream.
  */
 @ApplicationScoped
 public class ConnectorsRouter {
 
     /** Before Quarkus's own routes, which would otherwise see /connectors paths first. */
     private static final int ORDER = -10_000;
+    /** Matched on Vert.x's normalized path; the admission stage then parses the raw path itself. */
+    private static final String PATHS = "/connectors(?:/.*)?";
 
-    private final ConnectorApiPipeline pipeline;
-    private final VersionHandler version;
-    private final AccessLog accessLog;
-    private final LegacyResourceHandler legacyResources;
-    private final OpenApiHandler openApi;
-
-    ConnectorsRouter(ConnectorApiPipeline pipeline, VersionHandler version, AccessLog accessLog,
-            LegacyResourceHandler legacyResources, OpenApiHandler openApi) {
-        this.pipeline = pipeline;
-        this.version = version;
-        this.accessLog = accessLog;
-        this.legacyResources = legacyResources;
-        this.openApi = openApi;
-    }
-
-    void mount(@Observes Router router) {
-        router.route().order(ORDER).handler(this::dispatch);
-    }
-
-    void dispatch(RoutingContext ctx) {
-        String rawPath = ctx.request().path();
-        if (rawPath == null || !(rawPath.startsWith(RequestPaths.ROOT) || rawPath.equals("/connectors"))) {
-            ctx.next();
-            return;
-        }
-        // Nothing may read the body before the pipeline knows where it goes.
-        ctx.request().pause();
-        String requestId = RequestIds.accept(ctx.request().getHeader(HeaderHygiene.REQUEST_ID));
-        Exchange exchange = Exchange.start(ctx, requestId);
-        ctx.response().putHeader(HeaderHygiene.REQUEST_ID, requestId);
-        ctx.addEndHandler(done -> accessLog.record(ctx, exchange));
-        try {
-            GatewayRoute route = RequestPaths.parse(rawPath);
-            if (route instanceof GatewayRoute.ConnectorApi api) {
-                pipeline.handle(ctx, api);
-            } else if (route instanceof GatewayRoute.Version) {
-                readOnly(ctx, () -> version.handle(ctx));
-            } else if (route instanceof GatewayRoute.LegacyResource legacy) {
-                readOnly(ctx, () -> legacyResources.handle(ctx, legacy));
-            } else if (route instanceof GatewayRoute.ConnectorOpenApi connectorOpenApi) {
-                readOnly(ctx, () -> openApi.handleConnector(ctx, connectorOpenApi));
-            } else if (route instanceof GatewayRoute.ClassOpenApi classOpenApi) {
-                readOnly(ctx, () -> openApi.handleClass(ctx, classOpenApi));
-            } else {
-                throw GatewayError.notFound("the server could not find the requested resource");
-            }
-        } catch (RuntimeException failure) {
-            StatusResponder.respond(ctx, failure);
-        }
-    }
-
-    private static void readOnly(RoutingContext ctx, Runnable handler) {
-        HttpMethod method = ctx.request().method();
-        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
-            throw GatewayError.methodNotAllowed("only GET is supported here");
-        }
-        handler.run();
+    void mount(@Observes Router router, AdmissionHandler admission, AuthenticationHandler authenticate,
+            ConnectorAccessHandler authorizeConnector, ResolveHandler resolve, RouteHandler route,
+            ApiAccessHandler authorizeApi, ForwardHandler forward, VersionHandler version, OpenApiHandler openApi,
+            FailureHandler failures) {
+        router.routeWithRegex(PATHS).order(ORDER)
+                .handler(admission)
+                .handler(authenticate)
+                .handler(authorizeConnector)
+                .handler(resolve)
+                .handler(route)
+                .handler(authorizeApi)
+                .handler(forward)
+                .handler(version)
+                .handler(openApi)
+                .failureHandler(failures);
     }
 }

@@ -1,16 +1,19 @@
 package io.connectors.api.web;
 
 import io.connectors.api.errors.GatewayError;
-import io.connectors.api.web.GatewayRoute.ClassOpenApi;
-import io.connectors.api.web.GatewayRoute.ConnectorApi;
-import io.connectors.api.web.GatewayRoute.ConnectorOpenApi;
-import io.connectors.api.web.GatewayRoute.LegacyResource;
-import io.connectors.api.web.GatewayRoute.Version;
+import io.connectors.api.request.GatewayRoute;
+import io.connectors.api.request.GatewayRoute.ClassOpenApi;
+import io.connectors.api.request.GatewayRoute.ConnectorApi;
+import io.connectors.api.request.GatewayRoute.ConnectorOpenApi;
+import io.connectors.api.request.GatewayRoute.LegacyResource;
+import io.connectors.api.request.GatewayRoute.Version;
+import io.connectors.api.route.CanonicalPath;
 import java.util.regex.Pattern;
 
 /**
- * Parses the raw, still percent-encoded request path. Nothing is decoded and re-encoded: the
- * api-path goes upstream exactly as it came, {@code %2F} inside a segment included.
+ * Parses the request path in its canonical form ({@link CanonicalPath}): the api-path that is
+ * routed, authorised and forwarded is that one form, {@code %2F} inside a segment included.
+ * Malformed paths (dot segments in any spelling, ...) are refused here, before any other stage.
  */
 public final class RequestPaths {
 
@@ -23,20 +26,24 @@ public final class RequestPaths {
     }
 
     public static GatewayRoute parse(String rawPath) {
-        if (rawPath.equals("/connectors/version")) {
+        return parseCanonical(CanonicalPath.of(rawPath));
+    }
+
+    private static GatewayRoute parseCanonical(String path) {
+        if (path.equals("/connectors/version")) {
             return new Version();
         }
-        if (!rawPath.startsWith(API_ROOT)) {
+        if (!path.startsWith(API_ROOT)) {
             throw notFound();
         }
-        String rest = rawPath.substring(API_ROOT.length());
-        // Split off at most the first six segments; the remainder (the api-path) stays whole and raw.
+        String rest = path.substring(API_ROOT.length());
+        // Split off at most the first six segments; the remainder (the api-path) stays whole.
         String[] head = rest.split("/", 7);
         if (head.length >= 3 && head[0].equals("connectorclasses") && head[2].equals("openapi") && head.length == 3) {
             return new ClassOpenApi(name(head[1], "connectorclass"));
         }
         if (head.length >= 6 && head[0].equals("namespaces") && head[2].equals("connectors") && head[4].equals("resources")) {
-            String resource = rest.substring(prefixLength(head, 5));
+            String resource = rest.substring(prefixLength(head, 5) - 1);
             return new LegacyResource(name(head[1], "namespace"), name(head[3], "connector"), resource);
         }
         if (head.length >= 3 && head[2].equals("path")) {

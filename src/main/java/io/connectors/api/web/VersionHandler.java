@@ -1,8 +1,12 @@
 package io.connectors.api.web;
 
 import io.connectors.api.errors.GatewayError;
-import io.connectors.api.errors.StatusResponder;
 import io.connectors.api.kube.ClusterVersion;
+import io.connectors.api.request.Exchange;
+import io.connectors.api.request.GatewayRoute;
+import io.connectors.api.request.Stages;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -11,28 +15,30 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** {@code GET /connectors/version}: this server's version and the cluster's, for authenticated callers. */
 @ApplicationScoped
-public class VersionHandler {
+public class VersionHandler implements Handler<RoutingContext> {
 
-    private final ConnectorApiPipeline pipeline;
     private final ClusterVersion clusterVersion;
     private final String version;
 
-    VersionHandler(ConnectorApiPipeline pipeline, ClusterVersion clusterVersion,
+    VersionHandler(ClusterVersion clusterVersion,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
-        this.pipeline = pipeline;
         this.clusterVersion = clusterVersion;
         this.version = version;
     }
 
-    void handle(RoutingContext ctx) {
-        pipeline.authenticate(ctx)
-                .compose(identity -> ConnectorApiPipeline.onContext(ctx, clusterVersion.gitVersion())
-                        .recover(failure -> io.vertx.core.Future.failedFuture(
-                                GatewayError.unavailable("the cluster's version could not be read"))))
-                .onSuccess(kubernetesVersion -> ctx.response()
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(new JsonObject().put("version", version).put("kubernetesVersion", kubernetesVersion)
-                                .toBuffer()))
-                .onFailure(failure -> StatusResponder.respond(ctx, failure));
+    @Override
+    public void handle(RoutingContext ctx) {
+        if (!(Exchange.of(ctx).route() instanceof GatewayRoute.Version)) {
+            ctx.next();
+            return;
+        }
+        Future<String> kubernetesVersion = Future.fromCompletionStage(clusterVersion.gitVersion(),
+                ctx.vertx().getOrCreateContext()).recover(failure -> Future.failedFuture(
+                        GatewayError.unavailable("the cluster's version could not be read")));
+        Stages.then(ctx, kubernetesVersion, gitVersion -> {
+            ctx.request().resume();
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(new JsonObject().put("version", version).put("kubernetesVersion", gitVersion).toBuffer());
+        });
     }
 }

@@ -31,7 +31,13 @@ record ClusterObjects(KubernetesClient admin, String namespace) {
     }
 
     void connectorClass(String name, Map<String, Object> spec) {
-        admin.genericKubernetesResources(CLASSES).resource(generic(CLASSES, null, name, spec)).serverSideApply();
+        connectorClass(name, Map.of(), spec);
+    }
+
+    void connectorClass(String name, Map<String, String> annotations, Map<String, Object> spec) {
+        GenericKubernetesResource connectorClass = generic(CLASSES, null, name, spec);
+        connectorClass.getMetadata().setAnnotations(annotations.isEmpty() ? null : annotations);
+        admin.genericKubernetesResources(CLASSES).resource(connectorClass).serverSideApply();
     }
 
     void connector(String name, Map<String, Object> spec) {

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import io.connectors.api.authz.MethodPolicy;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -68,7 +69,8 @@ class GitThroughGatewayIT {
         cluster.admin().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
                 .endMetadata().build()).create();
         objects = new ClusterObjects(cluster.admin(), namespace);
-        objects.connectorClass("git", Map.of(
+        // The class declares git smart HTTP: a fetch (git-upload-pack) is a read, so clone works without write passthrough.
+        objects.connectorClass("git", Map.of(MethodPolicy.GIT_FETCH_IS_READ, "true"), Map.of(
                 "address", Map.of("name", "address", "type", "string"),
                 "auth", Map.of("types", List.of(Map.of("name", "basicAuth",
                         "secretType", "kubernetes.io/basic-auth"))),

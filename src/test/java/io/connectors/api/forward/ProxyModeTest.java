@@ -129,6 +129,14 @@ class ProxyModeTest extends GatewayTest {
                 .header("X-Plugin-Secret", "spoofed")
                 .header("X-Plugin-Meta", "spoofed")
                 .header("X-Remote-User", "admin")
+                .header("Impersonate-User", "system:admin")
+                .header("Impersonate-Group", "system:masters")
+                .header("Impersonate-Uid", "0")
+                .header("Impersonate-Extra-Scopes", "all")
+                .header("X-Forwarded-User", "admin")
+                .header("X-Auth-Request-Email", "admin@example.com")
+                .header("X-Test-Denied", "configured")
+                .header("X-Test-Prefix-Anything", "configured")
                 .header("X-Forwarded-For", "10.9.9.9")
                 .header("Connection", "X-Keep-Me-Not")
                 .header("X-Keep-Me-Not", "dropped")
@@ -138,7 +146,9 @@ class ProxyModeTest extends GatewayTest {
         assertThat(seen.headers("authorization")).containsExactly("Bearer tool-token");
         assertThat(seen.headers().toString()).doesNotContain(token);
         assertThat(seen.headers()).doesNotContainKeys("cookie", "proxy-authorization", "x-plugin-secret",
-                "x-plugin-meta", "x-remote-user", "x-keep-me-not");
+                "x-plugin-meta", "x-remote-user", "x-keep-me-not", "impersonate-user", "impersonate-group",
+                "impersonate-uid", "impersonate-extra-scopes", "x-forwarded-user", "x-auth-request-email",
+                "x-test-denied", "x-test-prefix-anything");
         assertThat(seen.header("x-forwarded-for")).isEqualTo("127.0.0.1");
         assertThat(seen.header("x-custom")).isEqualTo("kept");
         assertThat(seen.header("host")).isEqualTo(tool.url().substring("http://".length()));

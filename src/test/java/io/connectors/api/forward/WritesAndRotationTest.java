@@ -66,16 +66,6 @@ class WritesAndRotationTest extends GatewayTest {
     }
 
     @Test
-    void gitFetchIsAReadEvenThoughItIsAPost() throws Exception {
-        fixtures.flag(WRITE_PASSTHROUGH, false);
-        as(token).contentType("application/x-git-upload-pack-request").body("0000".getBytes())
-                .post(apiPath(namespace, connector) + "/group/repo.git/git-upload-pack").then().statusCode(200);
-        assertThat(tool.next().method()).isEqualTo("POST");
-        as(token).contentType("application/x-git-receive-pack-request").body("0000".getBytes())
-                .post(apiPath(namespace, connector) + "/group/repo.git/git-receive-pack").then().statusCode(405);
-    }
-
-    @Test
     void unsupportedMethodsAre405() {
         as(token).request("TRACE", apiPath(namespace, connector) + "/x").then().statusCode(405);
     }

@@ -46,10 +46,14 @@ public final class FakeTool {
     private final Vertx vertx;
     private final HttpServer server;
     private final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
 
     private FakeTool() throws Exception {
         vertx = Vertx.vertx();
-        server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+        server = vertx.createHttpServer().connectionHandler(connection -> {
+            openConnections.incrementAndGet();
+            connection.closeHandler(closed -> openConnections.decrementAndGet());
+        }).requestHandler(this::handle).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -83,6 +87,11 @@ public final class FakeTool {
 
     public int pending() {
         return seen.size();
+    }
+
+    /** TCP connections to the tool that are open right now (the gateway's pooled and in-flight ones). */
+    public int openConnections() {
+        return openConnections.get();
     }
 
     private void handle(HttpServerRequest request) {

@@ -43,8 +43,13 @@ public final class Fixtures {
     }
 
     public ConnectorClass connectorClass(String name, ConnectorClassSpec.ApiSpec api) {
+        return connectorClass(name, Map.of(), api);
+    }
+
+    public ConnectorClass connectorClass(String name, Map<String, String> annotations, ConnectorClassSpec.ApiSpec api) {
         ConnectorClass cls = new ConnectorClass();
-        cls.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        cls.setMetadata(new ObjectMetaBuilder().withName(name).withAnnotations(annotations.isEmpty() ? null : annotations)
+                .build());
         cls.setSpec(new ConnectorClassSpec(null, null, new ConnectorClassSpec.AuthSpec(List.of(
                 new ConnectorClassSpec.AuthType("basicAuth", "kubernetes.io/basic-auth", true, null, null))),
                 null, api));

@@ -4,17 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.connectors.api.errors.GatewayError;
-import io.connectors.api.web.GatewayRoute.ClassOpenApi;
-import io.connectors.api.web.GatewayRoute.ConnectorApi;
-import io.connectors.api.web.GatewayRoute.ConnectorOpenApi;
-import io.connectors.api.web.GatewayRoute.LegacyResource;
-import io.connectors.api.web.GatewayRoute.Version;
+import io.connectors.api.request.GatewayRoute.ClassOpenApi;
+import io.connectors.api.request.GatewayRoute.ConnectorApi;
+import io.connectors.api.request.GatewayRoute.ConnectorOpenApi;
+import io.connectors.api.request.GatewayRoute.LegacyResource;
+import io.connectors.api.request.GatewayRoute.Version;
 import org.junit.jupiter.api.Test;
 
 class RequestPathsTest {
 
     @Test
-    void connectorApiKeepsTheRawApiPath() {
+    void connectorApiHasTheCanonicalApiPath() {
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/git/path/plugin/gitref%73"))
+                .isEqualTo(new ConnectorApi("ns", "git", "/plugin/gitrefs"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/git/path//api//v4/projects/g%2fp"))
+                .isEqualTo(new ConnectorApi("ns", "git", "/api/v4/projects/g%2Fp"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/n%73/git/path/x"))
+                .isEqualTo(new ConnectorApi("ns", "git", "/x"));
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v1alpha1/ns/git/path/a/..;/b"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(400));
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v1alpha1/ns/git/path/%252e%252e/x"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(400));
+    }
+
+    @Test
+    void connectorApiKeepsTheApiPath() {
         assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/gitlab/path/api/v4/projects/g%2Fp"))
                 .isEqualTo(new ConnectorApi("ns", "gitlab", "/api/v4/projects/g%2Fp"));
         assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/gitlab/path"))
@@ -33,7 +47,7 @@ class RequestPathsTest {
         assertThat(RequestPaths.parse("/connectors/v1alpha1/connectorclasses/git/openapi"))
                 .isEqualTo(new ClassOpenApi("git"));
         assertThat(RequestPaths.parse("/connectors/v1alpha1/namespaces/ns/connectors/git/resources/gitrefs/x"))
-                .isEqualTo(new LegacyResource("ns", "git", "gitrefs/x"));
+                .isEqualTo(new LegacyResource("ns", "git", "/gitrefs/x"));
     }
 
     @Test

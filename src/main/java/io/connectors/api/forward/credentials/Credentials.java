@@ -30,7 +30,28 @@ public class Credentials {
         if (injector == null) {
             throw GatewayError.badRequest("secret type \"" + type + "\" is not supported for proxying");
         }
-        injector.inject(secret.get(), headers);
+        Map<String, String> injected = new java.util.HashMap<>();
+        injector.inject(secret.get(), injected);
+        injected.forEach((name, value) -> {
+            if (!isSendable(value)) {
+                // Refused here, not by the HTTP client later, where the failure would come after the
+                // request had started and the value could end up in an exception message.
+                throw GatewayError.internal("secret \"" + secret.get().getMetadata().getName()
+                        + "\" holds a value that cannot be sent in an HTTP header (control characters)");
+            }
+        });
+        headers.putAll(injected);
+    }
+
+    /** A header value: visible ASCII/Latin-1, spaces and tabs; no CR, LF, NUL or other controls. */
+    static boolean isSendable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A Secret without a type is Opaque, as the API server defaults it. */

@@ -1,0 +1,32 @@
+package io.connectors.api.authn;
+
+import io.connectors.api.config.ConnectorsConfig;
+import io.connectors.api.request.Exchange;
+import io.connectors.api.request.Stages;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Stage: who is calling — the bearer token through a (cached) TokenReview. Every route needs it. */
+@ApplicationScoped
+public class AuthenticationHandler implements Handler<RoutingContext> {
+
+    private final TokenReviewer tokens;
+    private final boolean trustForwarded;
+
+    AuthenticationHandler(TokenReviewer tokens, ConnectorsConfig config) {
+        this.tokens = tokens;
+        this.trustForwarded = config.proxy().trustForwardedHeaders();
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Exchange exchange = Exchange.of(ctx);
+        String token = BearerToken.from(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        Stages.then(ctx, tokens.authenticate(token, ClientAddress.of(ctx.request(), trustForwarded)), identity -> {
+            exchange.identity(identity);
+            ctx.next();
+        });
+    }
+}

@@ -1,0 +1,55 @@
+package io.connectors.api.authz;
+
+import io.connectors.api.config.FeatureFlag;
+import io.connectors.api.errors.GatewayError;
+import io.connectors.api.request.Exchange;
+import io.connectors.api.request.GatewayRoute;
+import io.connectors.api.request.Stages;
+import io.connectors.api.resolve.FeatureFlags;
+import io.connectors.api.resolve.ResolvedConnector;
+import io.connectors.api.route.RouteMatch;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Stage, once the request is routed: the permission on the Connector's API while its flag is on
+ * (spec §4.4: whole class, else the matched path template), then the write gate (§4.5: writes
+ * only with write passthrough on).
+ */
+@ApplicationScoped
+public class ApiAccessHandler implements Handler<RoutingContext> {
+
+    private final ApiPermissions permissions;
+    private final FeatureFlags flags;
+
+    ApiAccessHandler(ApiPermissions permissions, FeatureFlags flags) {
+        this.permissions = permissions;
+        this.flags = flags;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Exchange exchange = Exchange.of(ctx);
+        GatewayRoute route = exchange.route();
+        if (!route.forwards()) {
+            ctx.next();
+            return;
+        }
+        HttpServerRequest request = ctx.request();
+        ResolvedConnector resolved = exchange.resolved();
+        MethodPolicy.Request asked = new MethodPolicy.Request(request.method(), route.apiPath().orElseThrow(),
+                request.getHeader(HttpHeaders.CONTENT_TYPE), resolved.connectorClass());
+        String verb = MethodPolicy.verb(asked);
+        Stages.then(ctx, permissions.require(exchange.identity(), resolved.namespace(), resolved.name(),
+                resolved.className(), verb, exchange.match().map(RouteMatch::template)), allowed -> {
+                    if (!verb.equals("get") && !flags.enabled(FeatureFlag.WRITE_PASSTHROUGH)) {
+                        throw GatewayError.methodNotAllowed("method " + request.method().name()
+                                + " is not allowed: write passthrough is disabled");
+                    }
+                    ctx.next();
+                });
+    }
+}

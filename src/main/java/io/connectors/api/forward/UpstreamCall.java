@@ -1,0 +1,159 @@
+package io.connectors.api.forward;
+
+import io.connectors.api.errors.GatewayError;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.streams.ReadStream;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One call to an upstream, as long as it lasts: it frees the upstream connection when the caller
+ * goes away (also while the call still waits for a pooled connection), and it ends the call when
+ * no byte has moved in either direction for the idle timeout — an upload longer than the timeout
+ * is not idle, a tool that says nothing is. Lives on the request's event loop.
+ */
+final class UpstreamCall {
+
+    private final Vertx vertx;
+    private final long idleNanos;
+    private final String upstream;
+    private HttpClientRequest request;
+    private long lastActivity;
+    private long timer = -1;
+    private boolean callerGone;
+    private boolean finished;
+
+    UpstreamCall(Vertx vertx, Duration idleTimeout, String upstream) {
+        this.vertx = vertx;
+        this.idleNanos = idleTimeout.toNanos();
+        this.upstream = upstream;
+    }
+
+    /**
+     * The upstream request once a connection is there; a pool that is full (too many waiting) or
+     * that kept us waiting too long is the gateway's limit, answered 503 at once.
+     */
+    Future<HttpClientRequest> obtain(Future<HttpClientRequest> pending) {
+        return pending.recover(failure -> Future.failedFuture(poolFailure(failure))).map(obtained -> {
+            if (callerGone || finished) {
+                obtained.reset();
+                throw GatewayError.badGateway("the caller went away before " + upstream + " was called");
+            }
+            request = obtained;
+            touch();
+            timer = vertx.setTimer(Math.max(1, idleNanos / 1_000_000), id -> checkIdle());
+            return obtained;
+        });
+    }
+
+    private Throwable poolFailure(Throwable failure) {
+        if (failure instanceof ConnectionPoolTooBusyException) {
+            return GatewayError.unavailable("too many requests are waiting for " + upstream + "; try again later");
+        }
+        if (failure instanceof TimeoutException) {
+            return GatewayError.unavailable("no connection to " + upstream + " became free in time; try again later");
+        }
+        return failure;
+    }
+
+    /** A stream that counts as activity whenever a chunk passes. */
+    ReadStream<Buffer> watch(ReadStream<Buffer> stream) {
+        return new ActivityStream(stream, this::touch);
+    }
+
+    void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** Called once the caller's exchange is over: {@code completed} false when the caller left first. */
+    void finished(boolean completed) {
+        finished = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+        if (!completed) {
+            callerGone = true;
+            if (request != null) {
+                // Closes the HTTP/1.1 connection of an unfinished call: it goes back to no one.
+                request.reset(0L, new CallerGone());
+            }
+        }
+    }
+
+    private void checkIdle() {
+        timer = -1;
+        if (finished) {
+            return;
+        }
+        long quiet = System.nanoTime() - lastActivity;
+        if (quiet >= idleNanos) {
+            request.reset(0L, new TimeoutException(upstream + " was idle for " + idleNanos / 1_000_000 + " ms"));
+            return;
+        }
+        timer = vertx.setTimer(Math.max(1, (idleNanos - quiet) / 1_000_000), id -> checkIdle());
+    }
+
+    /** Why an upstream call was cut: the caller had gone. */
+    static final class CallerGone extends RuntimeException {
+        CallerGone() {
+            super("the caller went away", null, false, false);
+        }
+    }
+
+    /** A read stream passed through as is, reporting each chunk. */
+    private static final class ActivityStream implements ReadStream<Buffer> {
+
+        private final ReadStream<Buffer> delegate;
+        private final Runnable activity;
+
+        ActivityStream(ReadStream<Buffer> delegate, Runnable activity) {
+            this.delegate = delegate;
+            this.activity = activity;
+        }
+
+        @Override
+        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+            delegate.exceptionHandler(handler);
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+            delegate.handler(handler == null ? null : chunk -> {
+                activity.run();
+                handler.handle(chunk);
+            });
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> pause() {
+            delegate.pause();
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> resume() {
+            delegate.resume();
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> fetch(long amount) {
+            delegate.fetch(amount);
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+            delegate.endHandler(endHandler);
+            return this;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.connectors.api.request;
+
+import java.util.Optional;
+
+/** Which of the gateway's routes a request path names (spec §3), parsed from its canonical form. */
+public sealed interface GatewayRoute {
+
+    /** The Connector the route is about, if any: its SAR comes before anything is looked up. */
+    default Optional<ConnectorRef> connector() {
+        return Optional.empty();
+    }
+
+    /** The part of the path that goes to the tool or custom API, for the routes that forward. */
+    default Optional<String> apiPath() {
+        return Optional.empty();
+    }
+
+    /** Whether the route forwards the request (and so needs the full resolve, route and forward stages). */
+    default boolean forwards() {
+        return apiPath().isPresent();
+    }
+
+    /** A namespaced Connector named in a path. */
+    record ConnectorRef(String namespace, String name) {
+    }
+
+    /** {@code /connectors/version}. */
+    record Version() implements GatewayRoute {
+    }
+
+    /** {@code /connectors/v1alpha1/{ns}/{name}/path{api-path}}: api-path canonical, "" or starting with "/". */
+    record ConnectorApi(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
+
+        @Override
+        public Optional<ConnectorRef> connector() {
+            return Optional.of(new ConnectorRef(namespace, name));
+        }
+
+        @Override
+        public Optional<String> apiPath() {
+            return Optional.of(canonicalApiPath);
+        }
+    }
+
+    /**
+     * {@code /connectors/v1alpha1/namespaces/{ns}/connectors/{name}/resources/{resource...}}: always the
+     * custom API's {@code /{resource...}} (canonical, starting with "/").
+     */
+    record LegacyResource(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
+
+        @Override
+        public Optional<ConnectorRef> connector() {
+            return Optional.of(new ConnectorRef(namespace, name));
+        }
+
+        @Override
+        public Optional<String> apiPath() {
+            return Optional.of(canonicalApiPath);
+        }
+    }
+
+    /** {@code /connectors/v1alpha1/{ns}/{name}/openapi}. */
+    record ConnectorOpenApi(String namespace, String name) implements GatewayRoute {
+
+        @Override
+        public Optional<ConnectorRef> connector() {
+            return Optional.of(new ConnectorRef(namespace, name));
+        }
+    }
+
+    /** {@code /connectors/v1alpha1/connectorclasses/{class}/openapi}. */
+    record ClassOpenApi(String className) implements GatewayRoute {
+    }
+}

@@ -1,0 +1,130 @@
+package io.connectors.api.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.connectors.api.support.FakeKubeAuth;
+import io.connectors.api.support.Fixtures;
+import io.connectors.api.support.GatewayTest;
+import io.connectors.api.support.MockCluster;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.RestAssured;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bursts cannot wedge a Connector: a caller that goes away frees its upstream connection at once
+ * (the idle timeout here is a minute, so nothing else would free it), and a full pool answers 503
+ * instead of making callers wait without end.
+ */
+@QuarkusTest
+@TestProfile(UpstreamLimitsTest.SmallPool.class)
+@WithKubernetesTestServer(crud = true, setup = MockCluster.class)
+class UpstreamLimitsTest extends GatewayTest {
+
+    public static final class SmallPool implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("connectors.proxy.idle-timeout", "60s",
+                    "connectors.proxy.max-pool-size", "4",
+                    "connectors.proxy.max-waiting-requests", "2",
+                    "connectors.proxy.pool-wait-timeout", "1s");
+        }
+    }
+
+    private String namespace;
+    private String token;
+    private Vertx vertx;
+    private HttpClient callers;
+
+    @BeforeEach
+    void connector() {
+        namespace = Fixtures.unique("limits");
+        token = FakeKubeAuth.newToken("limits");
+        fixtures.connectorClass("plain", null);
+        fixtures.connector(namespace, "c", "plain", tool.url(), null, null);
+        FakeKubeAuth.grantGet(token, namespace, "c");
+        vertx = Vertx.vertx();
+        // One connection per caller, as separate clients would have.
+        callers = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions(), new PoolOptions().setHttp1MaxSize(64));
+    }
+
+    @AfterEach
+    void close() {
+        vertx.close();
+    }
+
+    private Future<HttpClientRequest> silentRequest() {
+        return callers.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+                .setPort(RestAssured.port).setURI(apiPath(namespace, "c") + "/silent")
+                .putHeader("Authorization", "Bearer " + token));
+    }
+
+    @Test
+    void callersWhoGiveUpFreeTheirUpstreamConnectionsAndTheConnectorKeepsAnswering() throws Exception {
+        int before = tool.openConnections();
+        List<HttpClientRequest> gaveUp = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            HttpClientRequest request = silentRequest().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            request.send();
+            gaveUp.add(request);
+        }
+        // Four calls reach the tool (the pool's size) and two wait for a connection.
+        await().atMost(Duration.ofSeconds(10)).until(() -> tool.openConnections() >= before + 4);
+        gaveUp.forEach(HttpClientRequest::reset);
+        // Not the minute-long idle timeout: the gateway cuts each call when its caller leaves.
+        await().atMost(Duration.ofSeconds(10)).until(() -> tool.openConnections() <= before);
+        tool.clear();
+        as(token).get(apiPath(namespace, "c") + "/still-there").then().statusCode(200);
+        assertThat(tool.next().uri()).isEqualTo("/still-there");
+    }
+
+    @Test
+    void aFullPoolAnswers503InsteadOfWaitingForever() throws Exception {
+        List<Future<HttpClientRequest>> holding = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Future<HttpClientRequest> request = silentRequest();
+            request.onSuccess(HttpClientRequest::send);
+            holding.add(request);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tool.pending() >= 4);
+        // The pool (4) is full: of five more callers, two may wait (and are told 503 after the 1 s
+        // pool wait), the others find the waiting line full and are told 503 at once.
+        List<Future<String>> more = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // Status and body read together as the response arrives (a body asked for later is lost).
+            more.add(silentRequest().compose(HttpClientRequest::send)
+                    .compose(response -> response.body().map(body -> response.statusCode() + " " + body)));
+        }
+        int lineFull = 0;
+        for (Future<String> answer : more) {
+            String body = answer.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertThat(body).startsWith("503 ");
+            assertThat(body).contains("\"kind\":\"Status\"");
+            if (body.contains("too many requests are waiting")) {
+                lineFull++;
+            } else {
+                assertThat(body).contains("no connection to");
+            }
+        }
+        assertThat(lineFull).isGreaterThanOrEqualTo(3);
+        assertThat(tool.pending()).isEqualTo(4);
+        holding.forEach(request -> request.onSuccess(HttpClientRequest::reset));
+    }
+}
