@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -109,13 +108,12 @@ public final class StatusWriter {
     private LeaderElectionConfig electionConfig() {
         return new LeaderElectionConfigBuilder()
                 .withName(leaseName)
-                .withLock(new LeaseLock(leaseNamespace, leaseName, identity))
+                .withLock(new LeaseUpdateLock(leaseNamespace, leaseName, identity))
                 .withLeaseDuration(LEASE_DURATION)
                 .withRenewDeadline(RENEW_DEADLINE)
                 .withRetryPeriod(RETRY_PERIOD)
-                // fabric8 7.6's release-on-cancel sends a JSON merge patch built from a record with
-                // no holder: the null is left out, so the patch keeps this replica as holder and
-                // only refreshes renewTime, and others wait the whole lease. release() does it right.
+                // fabric8 7.6's release-on-cancel writes a record with no holder through the lock
+                // and swallows its failures; release() clears the holder, bounded, and says so.
                 .withReleaseOnCancel(false)
                 .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading,
                         leader -> LOG.debugf("status writer leader is %s", leader)))

@@ -10,6 +10,7 @@ import io.connectors.api.support.Fixtures;
 import io.connectors.api.support.GatewayTest;
 import io.connectors.api.support.MockCluster;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -50,7 +51,8 @@ class StatusWriterLeaseTest extends GatewayTest {
             create(namespace, "written");
             await().atMost(Duration.ofSeconds(20)).until(() -> pathOf(namespace, "written") != null);
             assertThat(pathOf(namespace, "written")).isEqualTo("/connectors/v1alpha1/" + namespace + "/written/path");
-            assertThat(leader.writes()).isPositive();
+            // The leader counts a write once the response is back, which may be after the GET above saw it.
+            await().atMost(Duration.ofSeconds(5)).until(() -> leader.writes() > 0);
             assertThat(follower.writes()).isZero();
             assertThat(List.of(a.leading(), b.leading())).containsExactlyInAnyOrder(true, false);
 
@@ -105,11 +107,14 @@ class StatusWriterLeaseTest extends GatewayTest {
             // a's next renewal finds it held, a's election ends, and a must win the Lease once it expires.
             ZonedDateTime renewed = ZonedDateTime.now(ZoneOffset.UTC)
                     .minus(StatusWriter.LEASE_DURATION).plusSeconds(3);
-            client.resources(Lease.class).inNamespace("connectors-system").withName(lease).edit(held -> {
-                held.getSpec().setHolderIdentity("replica-gone");
-                held.getSpec().setRenewTime(renewed);
-                return held;
-            });
+            // An edit is a read then a write: a renewal in between makes it conflict, so try again.
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+                    .until(() -> client.resources(Lease.class).inNamespace("connectors-system").withName(lease)
+                            .edit(held -> {
+                                held.getSpec().setHolderIdentity("replica-gone");
+                                held.getSpec().setRenewTime(renewed);
+                                return held;
+                            }) != null);
             await().atMost(Duration.ofSeconds(15)).until(() -> !a.leading());
             await().atMost(Duration.ofSeconds(30)).until(a::leading);
             assertThat(holderOf(lease)).isEqualTo("replica-a");
