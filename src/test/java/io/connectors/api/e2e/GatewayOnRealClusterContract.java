@@ -8,6 +8,7 @@ import io.connectors.api.support.FakeTool;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,6 +17,8 @@ import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +32,9 @@ import org.junit.jupiter.api.Test;
 abstract class GatewayOnRealClusterContract {
 
     static final Duration WATCH = Duration.ofSeconds(20);
+    /** The status writer's lease (15 s) + retry (2 s, jittered to 4.4 s) + a renewal, with room to spare. */
+    static final Duration LEASE_TAKEOVER = Duration.ofSeconds(40);
+    static final String STATUS_LEASE = "connectors-api-status-writer";
     static final ResourceDefinitionContext CONNECTORS = ClusterObjects.CONNECTORS;
     static final ResourceDefinitionContext CLASSES = ClusterObjects.CLASSES;
 
@@ -183,6 +189,16 @@ abstract class GatewayOnRealClusterContract {
     @Test
     @SuppressWarnings("unchecked")
     void statusWriterKeepsApiPathAndApiReady() {
+        // Whoever held the Lease before (a gateway that never released it, an earlier term of this
+        // one), this gateway must hold it now and keep renewing it with the verbs its role grants.
+        ZonedDateTime since = ZonedDateTime.now(ZoneOffset.UTC);
+        await().atMost(LEASE_TAKEOVER).untilAsserted(() -> {
+            Lease lease = admin.resources(Lease.class).inNamespace(RealCluster.SYSTEM_NAMESPACE).withName(STATUS_LEASE)
+                    .get();
+            assertThat(lease).as("Lease %s/%s", RealCluster.SYSTEM_NAMESPACE, STATUS_LEASE).isNotNull();
+            assertThat(lease.getSpec().getHolderIdentity()).as("holder of the Lease").isNotBlank();
+            assertThat(lease.getSpec().getRenewTime()).as("last renewal of the Lease").isAfter(since);
+        });
         connector("with-status", null);
         await().atMost(WATCH).untilAsserted(() -> {
             GenericKubernetesResource seen = admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace)
