@@ -1,6 +1,7 @@
 package io.connectors.api.forward;
 
 import io.connectors.api.config.ConnectorsConfig;
+import io.connectors.api.errors.StatusResponder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
@@ -24,13 +25,15 @@ public class Forwarder {
     private final ProxyOptions proxyOptions = new ProxyOptions().setSupportWebSocket(false);
 
     private final UpstreamClients clients;
+    private final Destinations destinations;
     private final ConnectorsConfig.Proxy config;
     private final UpstreamMetrics metrics;
     private final boolean tracing;
 
-    Forwarder(UpstreamClients clients, ConnectorsConfig config, MeterRegistry registry,
+    Forwarder(UpstreamClients clients, Destinations destinations, ConnectorsConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled) {
         this.clients = clients;
+        this.destinations = destinations;
         this.config = config.proxy();
         this.metrics = new UpstreamMetrics(registry);
         // With tracing on, Quarkus's Vert.x tracer injects the trace context into the upstream
@@ -39,6 +42,14 @@ public class Forwarder {
     }
 
     public void forward(RoutingContext ctx, ForwardPlan plan) {
+        // The destination is checked (after DNS) before the proxy exists: a refused one gets its
+        // Status and nothing is sent. The inbound request stays paused meanwhile.
+        destinations.resolve(plan.target(), plan.upstream())
+                .onSuccess(destination -> proxy(ctx, plan, destination))
+                .onFailure(failure -> StatusResponder.respond(ctx, failure));
+    }
+
+    private void proxy(RoutingContext ctx, ForwardPlan plan, Destination destination) {
         HttpClient client = clients.client(plan.target(), plan.trust());
         RequestOptions origin = new RequestOptions()
                 .setHost(plan.target().host())
@@ -46,6 +57,7 @@ public class Forwarder {
                 .setSsl(plan.target().tls())
                 .setFollowRedirects(false)
                 .setIdleTimeout(config.idleTimeout().toMillis());
+        destination.apply(origin);
         HttpProxy.reverseProxy(proxyOptions, client)
                 .origin(context -> client.request(origin))
                 .addInterceptor(new ForwardingInterceptor(plan, config.trustForwardedHeaders(), config.passSetCookie(), tracing,

@@ -26,10 +26,12 @@ import java.util.Locale;
 public class WebSocketTunnel {
 
     private final UpstreamClients clients;
+    private final Destinations destinations;
     private final ConnectorsConfig.Proxy config;
 
-    WebSocketTunnel(UpstreamClients clients, ConnectorsConfig config) {
+    WebSocketTunnel(UpstreamClients clients, Destinations destinations, ConnectorsConfig config) {
         this.clients = clients;
+        this.destinations = destinations;
         this.config = config.proxy();
     }
 
@@ -48,7 +50,8 @@ public class WebSocketTunnel {
                 .setSsl(plan.target().tls())
                 .setURI(plan.requestUri())
                 .setFollowRedirects(false);
-        client.request(options)
+        destinations.resolve(plan.target(), plan.upstream())
+                .compose(destination -> client.request(destination.apply(options)))
                 .compose(upstream -> {
                     copyRequestHeaders(inbound.headers(), upstream, plan);
                     return upstream.connect();
