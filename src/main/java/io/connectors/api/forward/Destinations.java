@@ -10,9 +10,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -32,18 +35,25 @@ public class Destinations {
 
     private static final Logger LOG = Logger.getLogger(Destinations.class);
 
-    private final Vertx vertx;
-    private final UpstreamClients clients;
     private final DestinationPolicy policy;
-    private final boolean asyncDns;
+    private final Predicate<UpstreamTarget> proxied;
+    private final Function<String, Future<InetAddress>> lookUp;
 
+    @Inject
     Destinations(Vertx vertx, UpstreamClients clients, ConnectorsConfig config,
             @ConfigProperty(name = "quarkus.vertx.use-async-dns", defaultValue = "false") boolean asyncDns) {
-        this.vertx = vertx;
-        this.clients = clients;
-        this.asyncDns = asyncDns;
+        this(policy(config), clients::proxied, host -> lookUp(vertx, asyncDns, host));
+    }
+
+    Destinations(DestinationPolicy policy, Predicate<UpstreamTarget> proxied, Function<String, Future<InetAddress>> lookUp) {
+        this.policy = policy;
+        this.proxied = proxied;
+        this.lookUp = lookUp;
+    }
+
+    private static DestinationPolicy policy(ConnectorsConfig config) {
         try {
-            this.policy = DestinationPolicy.of(config.destinations().deny().orElse(List.of()),
+            return DestinationPolicy.of(config.destinations().deny().orElse(List.of()),
                     config.destinations().allow().orElse(List.of()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("connectors.destinations: " + e.getMessage(), e);
@@ -56,8 +66,8 @@ public class Destinations {
      * upstream in those messages ("the tool of connector ...").
      */
     public Future<Destination> resolve(UpstreamTarget target, String what) {
-        boolean proxied = clients.proxied(target);
-        return lookUp(target.host()).transform(looked -> {
+        boolean proxied = this.proxied.test(target);
+        return lookUp.apply(target.host()).transform(looked -> {
             if (looked.failed() && !proxied) {
                 LOG.debugf("%s: host %s does not resolve (%s)", what, target.host(), looked.cause().getClass().getName());
                 return Future.failedFuture(GatewayError.badGateway(what + " at " + target.origin()
@@ -77,7 +87,7 @@ public class Destinations {
     }
 
     /** Resolves off the event loop: Vert.x's async DNS when Quarkus uses it, else the JDK's resolver on a worker. */
-    private Future<InetAddress> lookUp(String host) {
+    private static Future<InetAddress> lookUp(Vertx vertx, boolean asyncDns, String host) {
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
         if (literal != null) {
             try {
