@@ -50,7 +50,7 @@ class PinnedConnectionTest {
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     /** A PKCS#12 key store with a self-signed certificate for {@code dnsName}, and its certificate as PEM. */
@@ -97,7 +97,7 @@ class PinnedConnectionTest {
     }
 
     private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     @Test
@@ -124,7 +124,7 @@ class PinnedConnectionTest {
         HttpClient client = client(other[1]);
 
         assertThat(get(client, port).toCompletionStage().toCompletableFuture())
-                .failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+                .failsWithin(60, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
                 .satisfies(e -> assertThat(causes(e)).anyMatch(SSLHandshakeException.class::isInstance));
         assertThat(seen).isEmpty();
     }
