@@ -33,6 +33,8 @@ public interface ConnectorsConfig {
 
     StatusWriter statusWriter();
 
+    Destinations destinations();
+
     interface Secrets {
         /**
          * Keep Secrets that can never be a Connector's credentials (service-account tokens, Helm
@@ -140,5 +142,18 @@ public interface ConnectorsConfig {
         /** How often the leader re-checks every status, on top of reacting to changes. */
         @WithDefault("5m")
         java.time.Duration resync();
+    }
+
+    /**
+     * Where requests (and so Secrets) may go, besides the link-local and metadata addresses that
+     * are always refused. Entries are CIDRs, matched against the address actually connected to
+     * after DNS, or host names ({@code *.example.com} wildcards), matched against the URL's host.
+     */
+    interface Destinations {
+        /** Never called; wins over {@link #allow()}. */
+        Optional<List<String>> deny();
+
+        /** When set, only destinations matching one of these are called. */
+        Optional<List<String>> allow();
     }
 }

@@ -3,6 +3,8 @@ package io.connectors.api.forward;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ProxyFilter;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +28,16 @@ record EnvironmentProxy(ProxyOptions http, ProxyOptions https, List<String> noPr
             options.setProxyOptions(proxy);
             options.setNonProxyHosts(noProxy);
         }
+    }
+
+    /**
+     * Whether a proxy carries requests to this target: one is configured for its scheme and
+     * {@code NO_PROXY} does not name its host (matched as Vert.x itself matches it).
+     */
+    boolean applies(UpstreamTarget target) {
+        ProxyOptions proxy = target.tls() ? https : http;
+        return proxy != null
+                && ProxyFilter.nonProxyHosts(noProxy).test(SocketAddress.inetSocketAddress(target.port(), target.host()));
     }
 
     private static String first(Map<String, String> env, String upper, String lower) {

@@ -1,6 +1,7 @@
 package io.connectors.api.forward;
 
 import io.connectors.api.config.ConnectorsConfig;
+import io.connectors.api.request.Stages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
@@ -24,14 +25,16 @@ public class Forwarder {
     private final ProxyOptions proxyOptions = new ProxyOptions().setSupportWebSocket(false);
 
     private final UpstreamClients clients;
+    private final Destinations destinations;
     private final ConnectorsConfig.Proxy config;
     private final UpstreamMetrics metrics;
     private final boolean tracing;
     private final HeaderHygiene.Denied denied;
 
-    Forwarder(UpstreamClients clients, ConnectorsConfig config, MeterRegistry registry,
+    Forwarder(UpstreamClients clients, Destinations destinations, ConnectorsConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled) {
         this.clients = clients;
+        this.destinations = destinations;
         this.config = config.proxy();
         this.metrics = new UpstreamMetrics(registry);
         // With tracing on, Quarkus's Vert.x tracer injects the trace context into the upstream
@@ -41,6 +44,13 @@ public class Forwarder {
     }
 
     public void forward(RoutingContext ctx, ForwardPlan plan) {
+        // The destination is checked (after DNS) before the proxy exists: a refused one gets its
+        // Status and nothing is sent. The inbound request stays paused meanwhile.
+        Stages.then(ctx, destinations.resolve(plan.target(), plan.upstream()),
+                destination -> proxy(ctx, plan, destination));
+    }
+
+    private void proxy(RoutingContext ctx, ForwardPlan plan, Destination destination) {
         HttpClient client = clients.client(plan.target(), plan.trust());
         UpstreamCall call = new UpstreamCall(ctx.vertx(), config.idleTimeout(), plan.upstream());
         ctx.addEndHandler(done -> call.finished(done.succeeded()));
@@ -52,6 +62,7 @@ public class Forwarder {
                 // How long a request may wait for a pooled connection, on top of connecting one:
                 // past that the pool is busy, and the caller is told so (503) instead of waiting on.
                 .setConnectTimeout(config.poolWaitTimeout().plus(config.connectTimeout()).toMillis());
+        destination.apply(origin);
         HttpProxy.reverseProxy(proxyOptions, client)
                 .origin(context -> call.obtain(client.request(origin)))
                 .addInterceptor(new ForwardingInterceptor(plan, config.trustForwardedHeaders(), denied,

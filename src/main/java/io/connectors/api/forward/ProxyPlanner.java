@@ -27,7 +27,8 @@ public class ProxyPlanner {
         Map<String, String> headers = new HashMap<>();
         credentials.inject(resolved.secret(), headers);
         headers.put(HeaderHygiene.REQUEST_ID, requestId);
-        return new ForwardPlan(ForwardPlan.PROXY, "the tool", target, target.requestUri(rawApiPath, rawQuery), headers,
+        String upstream = "the tool of connector \"" + resolved.namespace() + "/" + resolved.name() + "\"";
+        return new ForwardPlan(ForwardPlan.PROXY, upstream, target, target.requestUri(rawApiPath, rawQuery), headers,
                 trustBundles.forConnector(resolved));
     }
 

@@ -56,11 +56,22 @@ public class UpstreamClients {
     }
 
     public HttpClient client(UpstreamTarget target, Optional<TrustBundle> trust) {
-        String key = (target.tls() ? "tls|" : "plain|") + trust.map(TrustBundle::key).orElse(SYSTEM_TRUST);
-        return clients.get(key, k -> create(target.tls(), trust));
+        boolean proxied = proxied(target);
+        String key = (target.tls() ? "tls|" : "plain|") + (proxied ? "proxied|" : "direct|")
+                + trust.map(TrustBundle::key).orElse(SYSTEM_TRUST);
+        return clients.get(key, k -> create(target.tls(), proxied, trust));
     }
 
-    private HttpClient create(boolean tls, Optional<TrustBundle> trust) {
+    /**
+     * Whether an HTTP(S)_PROXY carries requests to this target. Direct targets get clients
+     * without proxy settings: {@link Destinations} pins them to a checked IP address, and
+     * Vert.x would match that IP, no longer the host name, against NO_PROXY.
+     */
+    public boolean proxied(UpstreamTarget target) {
+        return environmentProxy.applies(target);
+    }
+
+    private HttpClient create(boolean tls, boolean proxied, Optional<TrustBundle> trust) {
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
@@ -73,7 +84,9 @@ public class UpstreamClients {
         } else if (trust.isPresent()) {
             options.setTrustOptions(TrustOptions.wrap(trustManager(trust.get())));
         }
-        environmentProxy.apply(options, tls);
+        if (proxied) {
+            environmentProxy.apply(options, tls);
+        }
         // Bounded: a burst beyond the pool waits in a bounded queue, and beyond that is refused at once (503).
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxPoolSize())
                 .setHttp2MaxSize(config.maxPoolSize()).setMaxWaitQueueSize(config.maxWaitingRequests());

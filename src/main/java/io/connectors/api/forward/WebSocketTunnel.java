@@ -27,11 +27,13 @@ import java.util.Locale;
 public class WebSocketTunnel {
 
     private final UpstreamClients clients;
+    private final Destinations destinations;
     private final ConnectorsConfig.Proxy config;
     private final HeaderHygiene.Denied denied;
 
-    WebSocketTunnel(UpstreamClients clients, ConnectorsConfig config) {
+    WebSocketTunnel(UpstreamClients clients, Destinations destinations, ConnectorsConfig config) {
         this.clients = clients;
+        this.destinations = destinations;
         this.config = config.proxy();
         this.denied = HeaderHygiene.Denied.of(this.config.stripRequestHeaders().orElse(java.util.List.of()));
     }
@@ -51,7 +53,8 @@ public class WebSocketTunnel {
                 .setSsl(plan.target().tls())
                 .setURI(plan.requestUri())
                 .setFollowRedirects(false);
-        Future<HttpClientResponse> answered = client.request(options)
+        Future<HttpClientResponse> answered = destinations.resolve(plan.target(), plan.upstream())
+                .compose(destination -> client.request(destination.apply(options)))
                 .compose(upstream -> {
                     copyRequestHeaders(inbound.headers(), upstream, plan);
                     return upstream.connect();
