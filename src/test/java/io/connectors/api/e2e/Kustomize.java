@@ -83,7 +83,7 @@ final class Kustomize {
     private static List<String> fallback(Path directory) {
         List<String> documents = new ArrayList<>();
         for (String file : entries(directory, "- ")) {
-            if (file.endsWith(".yaml")) {
+            if (file.endsWith(".yaml") && !file.contains(": ")) { // not a "- path: …" of patches
                 for (String document : read(directory.resolve(file)).split("(?m)^---\\s*$")) {
                     if (!document.isBlank()) {
                         documents.add("---\n" + document.strip() + "\n");
