@@ -49,6 +49,15 @@ public interface ConnectorsConfig {
          */
         @WithDefault("false")
         boolean allowCrossNamespace();
+
+        /**
+         * Whether a Connector may only use Secrets labelled {@code connectors.cpaas.io/connector-secret: "true"}.
+         * On by default: otherwise whoever may write a Connector, but not read Secrets, could point it at
+         * any Secret of its namespace and at a server of theirs, and receive that Secret's credentials.
+         * Off is the upstream behaviour.
+         */
+        @WithDefault("true")
+        boolean requireLabel();
     }
 
     interface Auth {

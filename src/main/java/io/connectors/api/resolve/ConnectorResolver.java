@@ -64,9 +64,14 @@ public class ConnectorResolver {
             namespace = ref.namespace();
         }
         String secretNamespace = namespace;
+        // Missing and unlabelled read alike: the answer must not tell a Connector's author, who may not
+        // read Secrets, whether a Secret of that name exists.
+        String notUsable = config.secrets().requireLabel()
+                ? "not found or not labelled " + InformerCaches.CONNECTOR_SECRET_LABEL + "=true"
+                : "not found";
         return Optional.of(caches.secret(secretNamespace, ref.name())
                 .orElseThrow(() -> GatewayError.internal("secret \"" + ref.name() + "\" referenced by connector \""
                         + connector.getMetadata().getName() + "\" in namespace \"" + secretNamespace
-                        + "\" not found")));
+                        + "\" " + notUsable)));
     }
 }

@@ -35,8 +35,12 @@ public class InformerCaches {
     private static final Logger LOG = Logger.getLogger(InformerCaches.class);
     /** Secrets with this label in the system namespace hold CA certificates for tools' TLS. */
     public static final String CA_CERT_LABEL = "connectors.cpaas.io/ca-cert";
+    /**
+     * The opt-in label of Secrets a Connector may use (with {@code connectors.secrets.require-label}):
+     * set by whoever may write the Secret, which is what decides that it may be spent by Connectors.
+     */
+    public static final String CONNECTOR_SECRET_LABEL = "connectors.cpaas.io/connector-secret";
     private static final String ALL_NAMESPACES = "";
-    private static final String CA_CERT_INDEX = "ca-cert-namespace";
 
     private final KubernetesClient client;
     private final ConnectorsConfig config;
@@ -47,6 +51,7 @@ public class InformerCaches {
     private final List<Runnable> connectorListeners = new CopyOnWriteArrayList<>();
     private SharedIndexInformer<ConnectorClass> classes;
     private SharedIndexInformer<ConfigMap> flags;
+    private SharedIndexInformer<Secret> caSecrets;
 
     InformerCaches(KubernetesClient client, ConnectorsConfig config) {
         this.client = client;
@@ -56,35 +61,38 @@ public class InformerCaches {
     void start(@Observes StartupEvent event) {
         List<String> namespaces = config.namespaces().orElse(List.of());
         Set<String> secretNamespaces = new LinkedHashSet<>(namespaces);
-        if (!namespaces.isEmpty()) {
-            secretNamespaces.add(config.systemNamespace());
-        }
         for (String namespace : namespaces.isEmpty() ? List.of(ALL_NAMESPACES) : namespaces) {
             connectors.put(namespace, register(inNamespace(client.resources(Connector.class), namespace)
                     .runnableInformer(0)));
         }
+        boolean requireLabel = config.secrets().requireLabel();
         for (String namespace : secretNamespaces.isEmpty() ? Set.of(ALL_NAMESPACES) : secretNamespaces) {
             FilterWatchListDeletable<Secret, ?, Resource<Secret>> selected = inNamespace(client.secrets(), namespace);
+            if (requireLabel) {
+                // Selected by the API server: an unlabelled Secret never reaches this process.
+                selected = selected.withLabel(CONNECTOR_SECRET_LABEL, "true");
+            }
             if (config.secrets().skipUnusableTypes()) {
                 selected = selected.withoutField("type", "kubernetes.io/service-account-token")
                         .withoutField("type", "helm.sh/release.v1");
             }
-            SharedIndexInformer<Secret> informer = selected.runnableInformer(0);
-            // Indexed so that the CA-certificate Secrets are found without scanning every Secret.
-            informer.addIndexers(Map.of(CA_CERT_INDEX, secret -> isCaCertSecret(secret)
-                    ? List.of(secret.getMetadata().getNamespace()) : List.of()));
-            secrets.put(namespace, register(informer));
+            secrets.put(namespace, register(selected.runnableInformer(0)));
         }
+        // CA bundles are only ever read from the system namespace, and only the labelled ones: their
+        // own informer, so that they are no Connector credentials and need no read of the whole namespace.
+        caSecrets = register(client.secrets().inNamespace(config.systemNamespace())
+                .withLabel(CA_CERT_LABEL, "true").runnableInformer(0));
         classes = register(client.resources(ConnectorClass.class).runnableInformer(0));
         classes.addEventHandler(notifying(classListeners));
         connectors.values().forEach(informer -> informer.addEventHandler(notifying(connectorListeners)));
         flags = register(client.configMaps().inNamespace(config.systemNamespace())
                 .withName(config.configMapName()).runnableInformer(0));
         all.forEach(informer -> informer.start());
-        LOG.infof("watching Connectors in %s, Secrets in %s, flags in ConfigMap %s/%s",
+        LOG.infof("watching Connectors in %s, Secrets%s in %s, CA Secrets in %s, flags in ConfigMap %s/%s",
                 namespaces.isEmpty() ? "all namespaces" : namespaces,
+                requireLabel ? " labelled " + CONNECTOR_SECRET_LABEL + "=true" : "",
                 secretNamespaces.isEmpty() ? "all namespaces" : secretNamespaces,
-                config.systemNamespace(), config.configMapName());
+                config.systemNamespace(), config.systemNamespace(), config.configMapName());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -117,6 +125,9 @@ public class InformerCaches {
         Map<String, Boolean> state = new LinkedHashMap<>();
         connectors.forEach((ns, informer) -> state.put("connectors" + scope(ns), informer.hasSynced()));
         secrets.forEach((ns, informer) -> state.put("secrets" + scope(ns), informer.hasSynced()));
+        if (caSecrets != null) {
+            state.put("ca-secrets/" + config.systemNamespace(), caSecrets.hasSynced());
+        }
         if (classes != null) {
             state.put("connectorclasses", classes.hasSynced());
             state.put("configmap", flags.hasSynced());
@@ -132,8 +143,22 @@ public class InformerCaches {
         return byKey(connectors, namespace, name);
     }
 
+    /**
+     * A Secret a Connector may use: with {@code connectors.secrets.require-label} only a labelled one
+     * (the informers hold no other), and empty for a missing Secret and an unlabelled one alike.
+     */
     public Optional<Secret> secret(String namespace, String name) {
-        return byKey(secrets, namespace, name);
+        return byKey(secrets, namespace, name)
+                .filter(secret -> !config.secrets().requireLabel() || isConnectorSecret(secret));
+    }
+
+    /** Whether a Secret is in memory at all, usable or not (tests: the label selector keeps others out). */
+    boolean holds(String namespace, String name) {
+        return byKey(secrets, namespace, name).isPresent();
+    }
+
+    public static boolean isConnectorSecret(Secret secret) {
+        return hasTrueLabel(secret, CONNECTOR_SECRET_LABEL);
     }
 
     public Optional<ConnectorClass> connectorClass(String name) {
@@ -151,16 +176,13 @@ public class InformerCaches {
 
     /** Secrets in the system namespace labelled as CA-certificate bundles. */
     public List<Secret> caCertSecrets() {
-        SharedIndexInformer<Secret> informer = informerFor(secrets, config.systemNamespace());
-        if (informer == null) {
-            return List.of();
-        }
-        return informer.getIndexer().byIndex(CA_CERT_INDEX, config.systemNamespace());
+        return caSecrets == null ? List.of()
+                : caSecrets.getStore().list().stream().filter(secret -> hasTrueLabel(secret, CA_CERT_LABEL)).toList();
     }
 
-    private static boolean isCaCertSecret(Secret secret) {
-        Map<String, String> labels = secret.getMetadata().getLabels();
-        return labels != null && "true".equals(labels.get(CA_CERT_LABEL));
+    private static boolean hasTrueLabel(Secret secret, String label) {
+        Map<String, String> labels = secret.getMetadata() == null ? null : secret.getMetadata().getLabels();
+        return labels != null && "true".equals(labels.get(label));
     }
 
     /** Called (on the informer's thread) after every add, update or delete of a ConnectorClass. */
@@ -211,7 +233,8 @@ public class InformerCaches {
     public Map<String, Integer> sizes() {
         Map<String, Integer> sizes = new LinkedHashMap<>();
         sizes.put("connectors", connectors.values().stream().mapToInt(i -> i.getStore().listKeys().size()).sum());
-        sizes.put("secrets", secrets.values().stream().mapToInt(i -> i.getStore().listKeys().size()).sum());
+        sizes.put("secrets", secrets.values().stream().mapToInt(i -> i.getStore().listKeys().size()).sum()
+                + (caSecrets == null ? 0 : caSecrets.getStore().listKeys().size()));
         sizes.put("connectorclasses", classes == null ? 0 : classes.getStore().listKeys().size());
         return sizes;
     }

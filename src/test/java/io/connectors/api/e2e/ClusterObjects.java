@@ -20,6 +20,9 @@ record ClusterObjects(KubernetesClient admin, String namespace) {
             .withGroup("connectors.alauda.io").withVersion("v1alpha1").withPlural("connectorclasses")
             .withNamespaced(false).withKind("ConnectorClass").build();
 
+    /** The opt-in label of Secrets the gateway may use (connectors.secrets.require-label, on by default). */
+    static final String CONNECTOR_SECRET = "connectors.cpaas.io/connector-secret";
+
     static GenericKubernetesResource generic(ResourceDefinitionContext type, String namespace, String name,
             Map<String, Object> spec) {
         GenericKubernetesResource resource = new GenericKubernetesResource();
@@ -47,7 +50,8 @@ record ClusterObjects(KubernetesClient admin, String namespace) {
 
     void basicAuthSecret(String name, String user, String password) {
         admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
-                .withNamespace(namespace).endMetadata().withType("kubernetes.io/basic-auth")
+                .withNamespace(namespace).addToLabels(CONNECTOR_SECRET, "true").endMetadata()
+                .withType("kubernetes.io/basic-auth")
                 .addToStringData("username", user).addToStringData("password", password).build()).serverSideApply();
     }
 

@@ -260,14 +260,14 @@ abstract class GatewayOnRealClusterContract {
                 .addNewSubject().withKind("ServiceAccount").withName("viewer").withNamespace(namespace).endSubject()
                 .build()).serverSideApply();
         admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("kube-token")
-                .withNamespace(namespace).endMetadata().withType("connectors.cpaas.io/bearer-token")
+                .withNamespace(namespace).addToLabels(ClusterObjects.CONNECTOR_SECRET, "true").endMetadata().withType("connectors.cpaas.io/bearer-token")
                 .addToStringData("token", viewer).build()).serverSideApply();
         Map<String, Object> spec = new java.util.LinkedHashMap<>(Map.of("connectorClassName", "basic",
                 "address", cluster.cluster().apiUrl(),
                 "auth", Map.of("name", "bearer", "secretRef", Map.of("name", "kube-token"))));
         if (caRef) {
             admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("kube-ca")
-                    .withNamespace(namespace).endMetadata().addToStringData("ca.crt", cluster.cluster().caPem())
+                    .withNamespace(namespace).addToLabels(ClusterObjects.CONNECTOR_SECRET, "true").endMetadata().addToStringData("ca.crt", cluster.cluster().caPem())
                     .build()).serverSideApply();
             spec.put("caCertSecretRef", Map.of("name", "kube-ca"));
         }

@@ -11,15 +11,12 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +50,8 @@ class InstallManifestsIT {
             new Grant("connectors.alauda.io", "connectors/status", "team-a", Set.of("patch", "update")),
             new Grant("connectors.alauda.io", "connectorclasses/status", "", Set.of("patch", "update")),
             new Grant("", "secrets", "team-a", Set.of("get", "list", "watch")),
+            // the default install serves every namespace: Secrets cluster-wide (connectors-api-secrets)
+            new Grant("", "secrets", "", Set.of("get", "list", "watch")),
             new Grant("", "configmaps", "connectors-system", Set.of("get", "list", "watch")),
             new Grant("authentication.k8s.io", "tokenreviews", "", Set.of("create")),
             new Grant("authorization.k8s.io", "subjectaccessreviews", "", Set.of("create")),
@@ -85,25 +84,8 @@ class InstallManifestsIT {
     }
 
     /** The kustomization as kubectl renders it, or (no usable kubectl) its resources in order. */
-    static String render() throws IOException, InterruptedException {
-        try {
-            Process kubectl = new ProcessBuilder("kubectl", "kustomize", KUSTOMIZATION.toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (kubectl.waitFor(60, TimeUnit.SECONDS) && kubectl.exitValue() == 0 && !out.isBlank()) {
-                return out;
-            }
-        } catch (IOException noKubectl) {
-            // fall through
-        }
-        StringBuilder out = new StringBuilder();
-        for (String line : Files.readAllLines(KUSTOMIZATION.resolve("kustomization.yaml"))) {
-            if (line.startsWith("  - ") && line.trim().endsWith(".yaml")) {
-                out.append("---\n").append(Files.readString(KUSTOMIZATION.resolve(line.substring(4).trim())))
-                        .append('\n');
-            }
-        }
-        return out.toString();
+    static String render() {
+        return Kustomize.render(KUSTOMIZATION);
     }
 
     @Test
@@ -116,6 +98,8 @@ class InstallManifestsIT {
                 "CustomResourceDefinition/connectorclasses.connectors.alauda.io",
                 "ClusterRole/connectors-api",
                 "ClusterRoleBinding/connectors-api",
+                "ClusterRole/connectors-api-secrets",
+                "ClusterRoleBinding/connectors-api-secrets",
                 "ServiceAccount/connectors-api",
                 "ConfigMap/connectors-config",
                 "Deployment/connectors-api",

@@ -159,7 +159,7 @@ class NpmInstallThroughGatewayIT {
                 "auth", Map.of("types", List.of(Map.of("name", "bearerToken",
                         "secretType", "connectors.cpaas.io/bearer-token")))))).serverSideApply();
         admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("registry-token")
-                .withNamespace(namespace).endMetadata().withType("connectors.cpaas.io/bearer-token")
+                .withNamespace(namespace).addToLabels(ClusterObjects.CONNECTOR_SECRET, "true").endMetadata().withType("connectors.cpaas.io/bearer-token")
                 .addToStringData("token", publisherToken).build()).serverSideApply();
         String address = verdaccio.url().toString().replaceAll("/$", "");
         admin.genericKubernetesResources(CONNECTORS).inNamespace(namespace).resource(generic(CONNECTORS, namespace,

@@ -3,6 +3,7 @@ package io.connectors.api.e2e;
 import io.connectors.api.dev.LocalCluster;
 import io.connectors.api.dev.Manifests;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -25,6 +26,11 @@ import java.util.UUID;
  * cluster (and one gateway) per distinct set of resource arguments, so IT classes declaring the
  * same arguments share them: tests use namespaces of their own, and a class that changes
  * cluster-wide state adds an arg of its own to get a cluster of its own.
+ * <p>
+ * {@code rbac=namespaced} with {@code namespaces=a,b} installs the RBAC of the kustomize Component
+ * {@code src/main/kubernetes/namespaced} instead (Secrets readable only by RoleBindings in those
+ * namespaces and the system namespace, which it creates) and starts the gateway with
+ * {@code connectors.namespaces=a,b}.
  */
 public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
@@ -35,12 +41,16 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     private static volatile RealCluster current;
 
     private String crds = "project";
+    private String rbac = "cluster";
+    private List<String> namespaces = List.of();
     private LocalCluster cluster;
     private KubernetesClient admin;
 
     @Override
     public void init(Map<String, String> initArgs) {
         crds = initArgs.getOrDefault("crds", "project");
+        rbac = initArgs.getOrDefault("rbac", "cluster");
+        namespaces = initArgs.containsKey("namespaces") ? List.of(initArgs.get("namespaces").split(",")) : List.of();
     }
 
     /** The cluster of the running test class. */
@@ -69,8 +79,13 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
             manifests.add(PROJECT.resolve("src/main/kubernetes/crd-connectorclasses.yaml"));
             manifests.add(PROJECT.resolve("src/main/kubernetes/crd-connectors.yaml"));
         }
-        manifests.add(PROJECT.resolve("src/main/kubernetes/rbac.yaml"));
-        Manifests.apply(admin, manifests, Map.of());
+        if (rbac.equals("namespaced")) {
+            Manifests.apply(admin, manifests, Map.of());
+            applyNamespacedRbac();
+        } else {
+            manifests.add(PROJECT.resolve("src/main/kubernetes/rbac.yaml"));
+            Manifests.apply(admin, manifests, Map.of());
+        }
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM_NAMESPACE).endMetadata()
                 .build()).serverSideApply();
         admin.configMaps().inNamespace(SYSTEM_NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata()
@@ -83,7 +98,27 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("kubeconfig", writeKubeconfig(gatewayToken).toString());
         config.put("quarkus.http.host", "127.0.0.1");
+        if (!namespaces.isEmpty()) {
+            config.put("connectors.namespaces", String.join(",", namespaces));
+        }
         return config;
+    }
+
+    /** The RBAC objects of the default install with the namespaced Component, as kustomize renders them. */
+    private void applyNamespacedRbac() {
+        List<String> needed = new ArrayList<>(namespaces);
+        needed.add(SYSTEM_NAMESPACE);
+        for (String namespace : needed) {
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                    .build()).serverSideApply();
+        }
+        String yaml = Kustomize.renderWithComponent(Kustomize.BASE, Kustomize.NAMESPACED);
+        for (HasMetadata object : admin.load(new java.io.ByteArrayInputStream(
+                yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items()) {
+            if (object.getApiVersion().startsWith("rbac.authorization.k8s.io/")) {
+                admin.resource(object).forceConflicts().serverSideApply();
+            }
+        }
     }
 
     private Path writeKubeconfig(String token) {
@@ -135,6 +170,10 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
     public String token(String user) {
         return cluster.token(user);
+    }
+
+    public List<String> namespaces() {
+        return namespaces;
     }
 
     public String crds() {

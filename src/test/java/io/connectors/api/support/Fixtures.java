@@ -77,17 +77,32 @@ public final class Fixtures {
                 .filter(seen -> Objects.equals(seen.getMetadata().getResourceVersion(), resourceVersion)).isPresent());
     }
 
+    /** A Secret with the opt-in label {@link InformerCaches#CONNECTOR_SECRET_LABEL}, once the gateway sees it. */
     public Secret secret(String namespace, String name, String type, Map<String, String> plainData) {
-        Map<String, String> data = new LinkedHashMap<>();
-        plainData.forEach((key, value) -> data.put(key,
-                Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
-        Secret secret = new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
-                .withType(type).withData(data).build();
-        Secret created = client.resource(secret).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+        Secret created = createSecret(namespace, name, type, plainData,
+                Map.of(InformerCaches.CONNECTOR_SECRET_LABEL, "true"));
         await().atMost(VISIBLE).until(() -> caches.secret(namespace, name)
                 .filter(seen -> Objects.equals(seen.getMetadata().getResourceVersion(),
                         created.getMetadata().getResourceVersion())).isPresent());
         return created;
+    }
+
+    /**
+     * A Secret without the opt-in label. Not awaited: a gateway that requires the label never sees it
+     * (create a labelled Secret after it and await that one to know the gateway had its chance).
+     */
+    public Secret unlabelledSecret(String namespace, String name, String type, Map<String, String> plainData) {
+        return createSecret(namespace, name, type, plainData, Map.of());
+    }
+
+    private Secret createSecret(String namespace, String name, String type, Map<String, String> plainData,
+            Map<String, String> labels) {
+        Map<String, String> data = new LinkedHashMap<>();
+        plainData.forEach((key, value) -> data.put(key,
+                Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
+        Secret secret = new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+                .withLabels(labels).endMetadata().withType(type).withData(data).build();
+        return client.resource(secret).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
     }
 
     /** Sets one feature flag in the system namespace's ConfigMap and waits until the gateway sees it. */
