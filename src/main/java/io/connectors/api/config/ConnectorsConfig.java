@@ -33,6 +33,8 @@ public interface ConnectorsConfig {
 
     StatusWriter statusWriter();
 
+    Metrics metrics();
+
     interface Secrets {
         /**
          * Keep Secrets that can never be a Connector's credentials (service-account tokens, Helm
@@ -115,5 +117,14 @@ public interface ConnectorsConfig {
         /** How often the leader re-checks every status, on top of reacting to changes. */
         @WithDefault("5m")
         java.time.Duration resync();
+    }
+
+    interface Metrics {
+        /**
+         * Most distinct (namespace, class) pairs labelling {@code connectors_requests_seconds};
+         * further pairs are counted under {@code _other}, so label memory stays bounded whoever calls.
+         */
+        @WithDefault("500")
+        int maxLabelValues();
     }
 }

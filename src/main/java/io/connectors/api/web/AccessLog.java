@@ -1,5 +1,6 @@
 package io.connectors.api.web;
 
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,15 +13,22 @@ import org.jboss.logging.Logger;
 /**
  * One line per request under the logger {@code connectors.access}, and the request metric.
  * Only the path template is logged when one matched, never the query (it may carry secrets).
+ * The metric's namespace and class labels are {@code -} until the caller passed the Connector's
+ * SubjectAccessReview: before that they are whatever an anonymous caller put in the URL
+ * ({@link RequestLabelCap} bounds them after).
  */
 @ApplicationScoped
 public class AccessLog {
 
+    /** Prometheus: {@code connectors_requests_seconds_*}. */
+    public static final String METRIC = "connectors.requests";
     private static final Logger LOG = Logger.getLogger("connectors.access");
-    private final MeterRegistry registry;
+    private final MeterProvider<Timer> timers;
 
     AccessLog(MeterRegistry registry) {
-        this.registry = registry;
+        this.timers = Timer.builder(METRIC)
+                .description("Requests under /connectors, from arrival to the end of the response")
+                .withRegistry(registry);
     }
 
     void record(RoutingContext ctx, Exchange exchange) {
@@ -33,12 +41,11 @@ public class AccessLog {
                 Instant.now(), exchange.requestId, quote(exchange.user), exchange.namespace, exchange.connector,
                 exchange.connectorClass, exchange.mode, request.method(), exchange.template, quote(request.path()),
                 status, bytes, nanos / 1_000_000.0);
-        Timer.builder("connectors.requests")
-                .tag("namespace", exchange.namespace)
-                .tag("class", exchange.connectorClass)
-                .tag("mode", exchange.mode)
-                .tag("status", Integer.toString(status))
-                .register(registry)
+        timers.withTags(
+                        "namespace", exchange.authorized ? exchange.namespace : "-",
+                        "class", exchange.authorized ? exchange.connectorClass : "-",
+                        "mode", exchange.mode,
+                        "status", Integer.toString(status))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -80,7 +80,11 @@ public class ConnectorApiPipeline {
 
     private Future<CallerIdentity> requireConnector(RoutingContext ctx, CallerIdentity identity, String namespace,
             String name) {
-        return onContext(ctx, access.require(identity, AccessCheck.getConnector(namespace, name))).map(identity);
+        return onContext(ctx, access.require(identity, AccessCheck.getConnector(namespace, name))).map(allowed -> {
+            // From here on the request's namespace and class may label metrics (AccessLog).
+            Exchange.of(ctx).authorized();
+            return identity;
+        });
     }
 
     void handle(RoutingContext ctx, ConnectorApi route) {

@@ -18,6 +18,8 @@ public final class Exchange {
     String connectorClass = "-";
     String mode = "-";
     String template = "-";
+    /** Set once the caller may get the Connector: only then do namespace and class label metrics. */
+    boolean authorized;
 
     private Exchange(String requestId) {
         this.requestId = requestId;
@@ -57,5 +59,10 @@ public final class Exchange {
 
     public void template(String template) {
         this.template = template;
+    }
+
+    /** The caller passed the Connector's SubjectAccessReview. */
+    public void authorized() {
+        this.authorized = true;
     }
 }
