@@ -56,7 +56,7 @@ class InstallManifestsIT {
             new Grant("", "configmaps", "connectors-system", Set.of("get", "list", "watch")),
             new Grant("authentication.k8s.io", "tokenreviews", "", Set.of("create")),
             new Grant("authorization.k8s.io", "subjectaccessreviews", "", Set.of("create")),
-            new Grant("coordination.k8s.io", "leases", "connectors-system", Set.of("get", "create", "update")),
+            new Grant("coordination.k8s.io", "leases", "connectors-system", Set.of("get", "create", "update", "patch")),
             // and nothing of what it does not need
             new Grant("", "pods", "connectors-system", Set.of()),
             new Grant("", "serviceaccounts/token", "team-a", Set.of()),
