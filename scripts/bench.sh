@@ -110,14 +110,16 @@ EOF
 
 # --- the gateway, packaged, 64 MiB heap
 GW_PORT=$(free_port)
+GW_MANAGEMENT_PORT=$(free_port)
 START=$(date +%s%N)
 QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$GW_PORT \
+QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$GW_MANAGEMENT_PORT \
 KUBECONFIG="$KUBECONFIG_ADMIN" CONNECTORS_STATUS_WRITER_ENABLED=false \
   java -Xmx64m -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > "$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 PIDS+=("$GW_PID")
 for _ in $(seq 1 300); do
-  curl -sf "http://127.0.0.1:$GW_PORT/q/health/ready" >/dev/null 2>&1 && break
+  curl -sf "http://127.0.0.1:$GW_MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1 && break
   sleep 0.1
 done
 READY_MS=$(( ($(date +%s%N) - START) / 1000000 ))

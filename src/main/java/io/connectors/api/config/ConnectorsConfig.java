@@ -35,6 +35,8 @@ public interface ConnectorsConfig {
 
     Destinations destinations();
 
+    Metrics metrics();
+
     interface Secrets {
         /**
          * Keep Secrets that can never be a Connector's credentials (service-account tokens, Helm
@@ -164,5 +166,14 @@ public interface ConnectorsConfig {
 
         /** When set, only destinations matching one of these are called. */
         Optional<List<String>> allow();
+    }
+
+    interface Metrics {
+        /**
+         * Most distinct (namespace, class) pairs labelling {@code connectors_requests_seconds};
+         * further pairs are counted under {@code _other}, so label memory stays bounded whoever calls.
+         */
+        @WithDefault("500")
+        int maxLabelValues();
     }
 }

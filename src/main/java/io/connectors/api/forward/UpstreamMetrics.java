@@ -1,5 +1,6 @@
 package io.connectors.api.forward;
 
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -15,20 +16,17 @@ final class UpstreamMetrics {
     static final String NAME = "connectors.upstream.requests";
     private static final String[] CLASSES = {"error", "1xx", "2xx", "3xx", "4xx", "5xx"};
 
-    private final MeterRegistry registry;
+    private final MeterProvider<Timer> timers;
 
     UpstreamMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this.timers = Timer.builder(NAME)
+                .description("Latency of calls to tools and custom APIs, until the response head")
+                .withRegistry(registry);
     }
 
     /** {@code status} 0 means no response. */
     void record(String mode, int status, long nanos) {
-        Timer.builder(NAME)
-                .description("Latency of calls to tools and custom APIs, until the response head")
-                .tag("mode", mode)
-                .tag("status_class", statusClass(status))
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        timers.withTags("mode", mode, "status_class", statusClass(status)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     static String statusClass(int status) {

@@ -1,6 +1,7 @@
 package io.connectors.api.web;
 
 import io.connectors.api.request.Exchange;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,23 +14,30 @@ import org.jboss.logging.Logger;
 /**
  * One line per request under the logger {@code connectors.access}, and the request metric.
  * Only the path template is logged when one matched, never the query (it may carry secrets).
+ * The metric's namespace and class labels are {@code -} until the caller passed the Connector's
+ * SubjectAccessReview: before that they are whatever an anonymous caller put in the URL
+ * ({@link RequestLabelCap} bounds them after).
  */
 @ApplicationScoped
 public class AccessLog {
 
-    private static final Logger LOG = Logger.getLogger("connectors.access");
+    /** Prometheus: {@code connectors_requests_seconds_*}. */
+    public static final String METRIC = "connectors.requests";
+    /** As nginx logs it: the caller left before any answer, and nothing was sent to it. */
     private static final int CALLER_LEFT = 499;
-    private final MeterRegistry registry;
+    private static final Logger LOG = Logger.getLogger("connectors.access");
+    private final MeterProvider<Timer> timers;
 
     AccessLog(MeterRegistry registry) {
-        this.registry = registry;
+        this.timers = Timer.builder(METRIC)
+                .description("Requests under /connectors, from arrival to the end of the response")
+                .withRegistry(registry);
     }
 
     /** {@code completed}: false when the caller's connection closed before the answer was complete. */
     void record(RoutingContext ctx, Exchange exchange, boolean completed) {
         long nanos = System.nanoTime() - exchange.startNanos();
         HttpServerRequest request = ctx.request();
-        // 499 (as nginx logs it): the caller left before any answer; nothing was sent to it.
         int status = !completed && !ctx.response().headWritten() ? CALLER_LEFT : ctx.response().getStatusCode();
         long bytes = ctx.response().bytesWritten();
         LOG.infof("time=%s id=%s user=%s connector=%s/%s class=%s mode=%s method=%s template=%s path=%s status=%d"
@@ -37,15 +45,12 @@ public class AccessLog {
                 Instant.now(), exchange.requestId(), quote(exchange.user()), exchange.namespace(), exchange.connector(),
                 exchange.connectorClass(), exchange.mode(), request.method(), exchange.template(),
                 quote(request.path()), status, bytes, nanos / 1_000_000.0);
-        // Names from the URL become labels only once the caller is authorised for the Connector:
-        // before that they are whatever anyone typed, and each would be a new series.
         boolean authorized = exchange.isAuthorized();
-        Timer.builder("connectors.requests")
-                .tag("namespace", authorized ? exchange.namespace() : "-")
-                .tag("class", authorized ? exchange.connectorClass() : "-")
-                .tag("mode", exchange.mode())
-                .tag("status", Integer.toString(status))
-                .register(registry)
+        timers.withTags(
+                        "namespace", authorized ? exchange.namespace() : "-",
+                        "class", authorized ? exchange.connectorClass() : "-",
+                        "mode", exchange.mode(),
+                        "status", Integer.toString(status))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -137,6 +137,25 @@ abstract class GatewayOnRealClusterContract {
         as("not-a-token").get(path("tool-a") + "/x").then().statusCode(401);
     }
 
+    /** The packaged gateway in prod mode: /q/health and /q/metrics on the management port only, no caller's path there. */
+    @Test
+    void healthAndMetricsOnlyOnTheManagementPort() {
+        String marker = "m" + UUID.randomUUID().toString().replace("-", "");
+        as("not-a-token").get("/connectors/v1alpha1/" + marker + "/c/path/" + marker + "?q=" + marker).then()
+                .statusCode(401);
+        as(cluster.token("bob")).get(path(marker) + "/x?q=" + marker).then().statusCode(403);
+        for (String main : java.util.List.of("/q/metrics", "/q/health", "/q/health/live", "/q/health/ready")) {
+            RestAssured.get(main).then().statusCode(404);
+        }
+        java.util.function.Supplier<RequestSpecification> management = () -> RestAssured.given()
+                .baseUri("http://127.0.0.1").port(cluster.managementPort());
+        await().atMost(WATCH).untilAsserted(() -> management.get().get("/q/health/ready").then().statusCode(200));
+        management.get().get("/q/health/live").then().statusCode(200);
+        String metrics = management.get().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("connectors_requests_seconds_count").contains("connectors_informer_objects")
+                .doesNotContain(marker);
+    }
+
     @Test
     void watchedChangesApplyToTheNextRequests() throws Exception {
         basicAuthSecret("creds", "robot", "before");

@@ -116,6 +116,13 @@ class InstallManifestsIT {
         assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        // health and metrics are served on the management interface only
+        assertThat(List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe()))
+                .allSatisfy(probe -> assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management"));
+        assertThat(container.getPorts()).anyMatch(port -> port.getName().equals("management")
+                && port.getContainerPort() == 9000);
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/port", "9000").containsEntry("prometheus.io/path", "/q/metrics");
         assertThat(container.getVolumeMounts()).anyMatch(mount -> mount.getMountPath().equals("/tmp"));
         assertThat(container.getEnv()).anyMatch(env -> env.getName().equals("CONNECTORS_SYSTEM_NAMESPACE")
                 && env.getValueFrom().getFieldRef().getFieldPath().equals("metadata.namespace"));

@@ -45,6 +45,7 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     private List<String> namespaces = List.of();
     private LocalCluster cluster;
     private KubernetesClient admin;
+    private int managementPort;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -101,6 +102,11 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         if (!namespaces.isEmpty()) {
             config.put("connectors.namespaces", String.join(",", namespaces));
         }
+        // Quarkus hands the packaged jar its main port only: the management port (9000 by
+        // default, shared by every build on this machine) is chosen here.
+        managementPort = freePort();
+        config.put("quarkus.management.host", "127.0.0.1");
+        config.put("quarkus.management.port", Integer.toString(managementPort));
         return config;
     }
 
@@ -158,6 +164,19 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         if (cluster != null) {
             cluster.stop(PROJECT);
         }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    /** The gateway's management interface (/q/health, /q/metrics), on 127.0.0.1. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public KubernetesClient admin() {

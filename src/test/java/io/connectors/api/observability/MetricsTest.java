@@ -8,7 +8,6 @@ import io.connectors.api.support.GatewayTest;
 import io.connectors.api.support.MockCluster;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.restassured.RestAssured;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -38,7 +37,7 @@ class MetricsTest extends GatewayTest {
         FakeKubeAuth.grantGet(token, namespace, "gone");
         as(token).get(apiPath(namespace, "gone") + "/x").then().statusCode(502);
 
-        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
 
         assertThat(series(metrics, "connectors_requests_seconds_count",
                 Map.of("namespace", namespace, "class", "metered", "mode", "proxy", "status", "200")))

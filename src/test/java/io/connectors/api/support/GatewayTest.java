@@ -2,9 +2,11 @@ package io.connectors.api.support;
 
 import io.connectors.api.resolve.InformerCaches;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.net.URL;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -20,6 +22,10 @@ public abstract class GatewayTest {
     @Inject
     protected InformerCaches caches;
 
+    /** The management interface (its own port): the only place /q/health and /q/metrics are served. */
+    @TestHTTPResource(management = true)
+    protected URL managementUrl;
+
     protected Fixtures fixtures;
     protected FakeTool tool;
 
@@ -33,6 +39,12 @@ public abstract class GatewayTest {
     /** A request as the holder of {@code token}. */
     protected static RequestSpecification as(String token) {
         return RestAssured.given().header("Authorization", "Bearer " + token).urlEncodingEnabled(false);
+    }
+
+    /** A request to the management interface; paths are absolute ({@code /q/metrics}). */
+    protected RequestSpecification management() {
+        return RestAssured.given().baseUri(managementUrl.getProtocol() + "://" + managementUrl.getHost())
+                .port(managementUrl.getPort());
     }
 
     protected static String apiPath(String namespace, String name) {

@@ -37,8 +37,8 @@ class VersionTest extends GatewayTest {
     @Test
     void readinessReportsSyncedInformers() {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
-        RestAssured.get("/q/health/ready").then().log().ifValidationFails().statusCode(200)
+                .until(() -> management().get("/q/health/ready").statusCode() == 200);
+        management().get("/q/health/ready").then().log().ifValidationFails().statusCode(200)
                 .body("checks.find { it.name == 'informers' }.status", equalTo("UP"));
     }
 }
