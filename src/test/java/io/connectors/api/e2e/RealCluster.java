@@ -25,6 +25,12 @@ import java.util.UUID;
  * cluster (and one gateway) per distinct set of resource arguments, so IT classes declaring the
  * same arguments share them: tests use namespaces of their own, and a class that changes
  * cluster-wide state adds an arg of its own to get a cluster of its own.
+ *
+ * <p>The gateway always serves HTTPS with a certificate of its own ({@link GatewayTls}), as in
+ * prod. By default it also serves plain HTTP ({@code quarkus.http.insecure-requests=enabled}):
+ * the contract tests are about the gateway, not the transport, and keep using RestAssured on the
+ * plain port Quarkus hands it. {@code tls=only} keeps the prod default instead (no plain listener),
+ * on ports chosen here so the test knows them, and reloads the certificate every second.
  */
 public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
@@ -35,12 +41,17 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     private static volatile RealCluster current;
 
     private String crds = "project";
+    private boolean tlsOnly;
+    private GatewayTls tls;
+    private int httpsPort;
+    private int httpPort;
     private LocalCluster cluster;
     private KubernetesClient admin;
 
     @Override
     public void init(Map<String, String> initArgs) {
         crds = initArgs.getOrDefault("crds", "project");
+        tlsOnly = "only".equals(initArgs.get("tls"));
     }
 
     /** The cluster of the running test class. */
@@ -83,7 +94,28 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("kubeconfig", writeKubeconfig(gatewayToken).toString());
         config.put("quarkus.http.host", "127.0.0.1");
+        tls = GatewayTls.create(cluster.dir().resolve("gateway-tls"));
+        config.put("quarkus.tls.https.key-store.pem.0.cert", tls.certFile().toString());
+        config.put("quarkus.tls.https.key-store.pem.0.key", tls.keyFile().toString());
+        if (tlsOnly) {
+            // Placed after Quarkus's own -Dquarkus.http.(ssl-)port on the command line, so these win.
+            httpsPort = freePort();
+            httpPort = freePort();
+            config.put("quarkus.http.ssl-port", String.valueOf(httpsPort));
+            config.put("quarkus.http.port", String.valueOf(httpPort));
+            config.put("quarkus.tls.https.reload-period", "1s");
+        } else {
+            config.put("quarkus.http.insecure-requests", "enabled");
+        }
         return config;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port on 127.0.0.1", e);
+        }
     }
 
     private Path writeKubeconfig(String token) {
@@ -139,5 +171,19 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
     public String crds() {
         return crds;
+    }
+
+    /** The gateway's serving certificate files and their CA. */
+    GatewayTls tls() {
+        return tls;
+    }
+
+    /** With {@code tls=only}: the gateway's HTTPS port, and the plain port it was given but must not open. */
+    int httpsPort() {
+        return httpsPort;
+    }
+
+    int httpPort() {
+        return httpPort;
     }
 }
