@@ -164,7 +164,7 @@ class InstallManifestsIT {
         });
         assertThat(TLS_DEFAULTS).contains("%prod.quarkus.tls.https.key-store.pem.0.cert=/etc/connectors-api/tls/tls.crt",
                 "%prod.quarkus.tls.https.key-store.pem.0.key=/etc/connectors-api/tls/tls.key",
-                "%prod.quarkus.http.ssl-port=8443");
+                "%prod.quarkus.http.ssl-port=8443", "%prod.quarkus.http.insecure-requests=disabled");
     }
 
     @Test

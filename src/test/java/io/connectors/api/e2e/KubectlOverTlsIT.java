@@ -33,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,10 +146,14 @@ class KubectlOverTlsIT {
     @Test
     void aUserWithoutGetOnTheConnectorIsForbidden() {
         await().atMost(WAIT).untilAsserted(() -> {
-            Result result = kubectl(server("https", cluster.httpsPort()), "bob", "get", "configmaps", "-n", namespace);
+            // --raw: without it kubectl's discovery is refused first and it only says it knows no
+            // "configmaps". A raw path is absolute on the server (the --server path is not prefixed).
+            Result result = kubectl(server("https", cluster.httpsPort()), "bob", "get", "--raw",
+                    "/connectors/v1alpha1/" + namespace + "/kube/path/api/v1/namespaces/" + namespace + "/configmaps");
             assertThat(result.exit()).as(result.describe()).isNotZero();
             assertThat(result.stdout()).doesNotContain("first");
-            assertThat(result.stderr()).as(result.describe()).contains("Forbidden");
+            assertThat(result.stderr()).as(result.describe()).contains("Forbidden")
+                    .contains("cannot get connectors.connectors.alauda.io \"kube\"");
         });
     }
 
@@ -178,7 +183,14 @@ class KubectlOverTlsIT {
         X509Certificate renewed = tls.issue();
         assertThat(renewed).isNotEqualTo(before);
         // reload-period is 1s in this test (1m in prod): the next handshakes get the new certificate.
-        await().atMost(WAIT).untilAsserted(() -> assertThat(servedCertificate()).isEqualTo(renewed));
+        // A handshake that lands while Vert.x swaps the SSL context may be closed (a Vert.x 4.5
+        // race, docs/SECURITY.md), so failed handshakes are retried here...
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(SSLException.class)
+                .untilAsserted(() -> assertThat(servedCertificate()).isEqualTo(renewed));
+        // ...but only during the swap: afterwards every handshake succeeds, with the new certificate.
+        for (int i = 0; i < 20; i++) {
+            assertThat(servedCertificate()).isEqualTo(renewed);
+        }
         Result afterRotation = kubectl(server("https", cluster.httpsPort()), "alice", "get", "configmaps",
                 "-n", namespace, "-o", "name");
         assertThat(afterRotation.exit()).as(afterRotation.describe()).isZero();

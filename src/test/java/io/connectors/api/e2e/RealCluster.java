@@ -97,15 +97,22 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         tls = GatewayTls.create(cluster.dir().resolve("gateway-tls"));
         config.put("quarkus.tls.https.key-store.pem.0.cert", tls.certFile().toString());
         config.put("quarkus.tls.https.key-store.pem.0.key", tls.keyFile().toString());
+        // Every key in both modes: Quarkus passes the properties of the classes' earlier test resources
+        // to later launches too, so a key set by one mode only would leak into the other.
         if (tlsOnly) {
             // Placed after Quarkus's own -Dquarkus.http.(ssl-)port on the command line, so these win.
             httpsPort = freePort();
             httpPort = freePort();
             config.put("quarkus.http.ssl-port", String.valueOf(httpsPort));
             config.put("quarkus.http.port", String.valueOf(httpPort));
+            // The prod default, restated for that reason (InstallManifestsIT checks the default itself).
+            config.put("quarkus.http.insecure-requests", "disabled");
             config.put("quarkus.tls.https.reload-period", "1s");
         } else {
+            config.put("quarkus.http.ssl-port", "0");
+            config.put("quarkus.http.port", "0");
             config.put("quarkus.http.insecure-requests", "enabled");
+            config.put("quarkus.tls.https.reload-period", "1m");
         }
         return config;
     }
