@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -19,6 +20,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -172,6 +174,28 @@ class KubectlOverTlsIT {
                 "-o", "name");
         assertThat(tlsPort.exit()).as(tlsPort.describe()).isNotZero();
         assertThat(tlsPort.stdout()).isEmpty();
+    }
+
+    @Test
+    void kubectlWithholdsTheTokenFromAPlainHttpServer() throws Exception {
+        // Why the gateway must serve HTTPS: over http:// kubectl sends no Authorization header at all.
+        List<String> seen = new CopyOnWriteArrayList<>();
+        HttpServer plain = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        plain.createContext("/", exchange -> {
+            seen.add(exchange.getRequestURI().getPath() + " authorization="
+                    + exchange.getRequestHeaders().containsKey("Authorization"));
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        plain.start();
+        try {
+            Result result = kubectl(server("http", plain.getAddress().getPort()), "alice", "get", "configmaps",
+                    "-n", namespace);
+            assertThat(result.exit()).as(result.describe()).isNotZero();
+            assertThat(seen).isNotEmpty().allSatisfy(request -> assertThat(request).endsWith("authorization=false"));
+        } finally {
+            plain.stop(0);
+        }
     }
 
     @Test
