@@ -11,7 +11,9 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +66,15 @@ class InstallManifestsIT {
             new Grant("apiextensions.k8s.io", "customresourcedefinitions", "", Set.of()));
 
     static List<HasMetadata> applied = List.of();
+    static final List<String> TLS_DEFAULTS = readLines(RealCluster.PROJECT.resolve("src/main/resources/application.properties"));
+
+    static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+    }
 
     @BeforeAll
     static void install() throws Exception {
@@ -127,10 +138,26 @@ class InstallManifestsIT {
         assertThat(container.getEnv()).anyMatch(env -> env.getName().equals("CONNECTORS_SYSTEM_NAMESPACE")
                 && env.getValueFrom().getFieldRef().getFieldPath().equals("metadata.namespace"));
         var service = admin.services().inNamespace("connectors-system").withName("connectors-api").get();
+        // HTTPS only: 443 -> the container's https port (Quarkus's ssl-port 8443); no plain http port.
         assertThat(service.getSpec().getPorts()).singleElement()
-                .satisfies(port -> assertThat(port.getPort()).isEqualTo(80))
-                .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
-        assertThat(container.getPorts()).anyMatch(port -> port.getName().equals("http") && port.getContainerPort() == 8080);
+                .satisfies(port -> assertThat(port.getPort()).isEqualTo(443))
+                .satisfies(port -> assertThat(port.getName()).isEqualTo("https"))
+                .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("https"));
+        assertThat(container.getPorts()).anyMatch(port -> port.getName().equals("https") && port.getContainerPort() == 8443);
+        assertThat(container.getPorts()).noneMatch(port -> port.getContainerPort() == 8080);
+        // The kubernetes.io/tls Secret, mounted where application.properties' prod defaults read tls.crt/tls.key.
+        assertThat(pod.getVolumes()).anySatisfy(volume -> {
+            assertThat(volume.getName()).isEqualTo("tls");
+            assertThat(volume.getSecret().getSecretName()).isEqualTo("connectors-api-tls");
+        });
+        assertThat(container.getVolumeMounts()).anySatisfy(mount -> {
+            assertThat(mount.getName()).isEqualTo("tls");
+            assertThat(mount.getMountPath()).isEqualTo("/etc/connectors-api/tls");
+            assertThat(mount.getReadOnly()).isTrue();
+        });
+        assertThat(TLS_DEFAULTS).contains("%prod.quarkus.tls.https.key-store.pem.0.cert=/etc/connectors-api/tls/tls.crt",
+                "%prod.quarkus.tls.https.key-store.pem.0.key=/etc/connectors-api/tls/tls.key",
+                "%prod.quarkus.http.ssl-port=8443", "%prod.quarkus.http.insecure-requests=disabled");
     }
 
     @Test

@@ -31,6 +31,12 @@ import java.util.UUID;
  * {@code src/main/kubernetes/namespaced} instead (Secrets readable only by RoleBindings in those
  * namespaces and the system namespace, which it creates) and starts the gateway with
  * {@code connectors.namespaces=a,b}.
+ *
+ * <p>The gateway always serves HTTPS with a certificate of its own ({@link GatewayTls}), as in
+ * prod. By default it also serves plain HTTP ({@code quarkus.http.insecure-requests=enabled}):
+ * the contract tests are about the gateway, not the transport, and keep using RestAssured on the
+ * plain port Quarkus hands it. {@code tls=only} keeps the prod default instead (no plain listener),
+ * on ports chosen here so the test knows them, and reloads the certificate every second.
  */
 public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
@@ -43,6 +49,10 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     private String crds = "project";
     private String rbac = "cluster";
     private List<String> namespaces = List.of();
+    private boolean tlsOnly;
+    private GatewayTls tls;
+    private int httpsPort;
+    private int httpPort;
     private LocalCluster cluster;
     private KubernetesClient admin;
     private int managementPort;
@@ -52,6 +62,7 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         crds = initArgs.getOrDefault("crds", "project");
         rbac = initArgs.getOrDefault("rbac", "cluster");
         namespaces = initArgs.containsKey("namespaces") ? List.of(initArgs.get("namespaces").split(",")) : List.of();
+        tlsOnly = "only".equals(initArgs.get("tls"));
     }
 
     /** The cluster of the running test class. */
@@ -99,14 +110,34 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("kubeconfig", writeKubeconfig(gatewayToken).toString());
         config.put("quarkus.http.host", "127.0.0.1");
-        if (!namespaces.isEmpty()) {
-            config.put("connectors.namespaces", String.join(",", namespaces));
-        }
+        // Always set (empty = all namespaces): Quarkus hands later launches the properties of earlier
+        // test resources too, and a namespace list left over would narrow another class's gateway.
+        config.put("connectors.namespaces", String.join(",", namespaces));
         // Quarkus hands the packaged jar its main port only: the management port (9000 by
         // default, shared by every build on this machine) is chosen here.
         managementPort = freePort();
         config.put("quarkus.management.host", "127.0.0.1");
         config.put("quarkus.management.port", Integer.toString(managementPort));
+        tls = GatewayTls.create(cluster.dir().resolve("gateway-tls"));
+        config.put("quarkus.tls.https.key-store.pem.0.cert", tls.certFile().toString());
+        config.put("quarkus.tls.https.key-store.pem.0.key", tls.keyFile().toString());
+        // Every key in both modes: Quarkus passes the properties of the classes' earlier test resources
+        // to later launches too, so a key set by one mode only would leak into the other.
+        if (tlsOnly) {
+            // Placed after Quarkus's own -Dquarkus.http.(ssl-)port on the command line, so these win.
+            httpsPort = freePort();
+            httpPort = freePort();
+            config.put("quarkus.http.ssl-port", String.valueOf(httpsPort));
+            config.put("quarkus.http.port", String.valueOf(httpPort));
+            // The prod default, restated for that reason (InstallManifestsIT checks the default itself).
+            config.put("quarkus.http.insecure-requests", "disabled");
+            config.put("quarkus.tls.https.reload-period", "1s");
+        } else {
+            config.put("quarkus.http.ssl-port", "0");
+            config.put("quarkus.http.port", "0");
+            config.put("quarkus.http.insecure-requests", "enabled");
+            config.put("quarkus.tls.https.reload-period", "1m");
+        }
         return config;
     }
 
@@ -197,5 +228,19 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
     public String crds() {
         return crds;
+    }
+
+    /** The gateway's serving certificate files and their CA. */
+    GatewayTls tls() {
+        return tls;
+    }
+
+    /** With {@code tls=only}: the gateway's HTTPS port, and the plain port it was given but must not open. */
+    int httpsPort() {
+        return httpsPort;
+    }
+
+    int httpPort() {
+        return httpPort;
     }
 }
