@@ -28,13 +28,15 @@ public class Forwarder {
     private final Destinations destinations;
     private final ConnectorsConfig.Proxy config;
     private final UpstreamMetrics metrics;
+    private final WaitingLines waitingLines;
     private final boolean tracing;
     private final HeaderHygiene.Denied denied;
 
-    Forwarder(UpstreamClients clients, Destinations destinations, ConnectorsConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled) {
+    Forwarder(UpstreamClients clients, Destinations destinations, WaitingLines waitingLines, ConnectorsConfig config,
+            MeterRegistry registry, @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled) {
         this.clients = clients;
         this.destinations = destinations;
+        this.waitingLines = waitingLines;
         this.config = config.proxy();
         this.metrics = new UpstreamMetrics(registry);
         // With tracing on, Quarkus's Vert.x tracer injects the trace context into the upstream
@@ -51,6 +53,10 @@ public class Forwarder {
     }
 
     private void proxy(RoutingContext ctx, ForwardPlan plan, Destination destination) {
+        if (ctx.response().closed()) {
+            // The caller left while the destination was resolved: nobody to call the tool for.
+            return;
+        }
         HttpClient client = clients.client(plan.target(), plan.trust());
         UpstreamCall call = new UpstreamCall(ctx.vertx(), config.idleTimeout(), plan.upstream());
         ctx.addEndHandler(done -> call.finished(done.succeeded()));
@@ -64,7 +70,7 @@ public class Forwarder {
                 .setConnectTimeout(config.poolWaitTimeout().plus(config.connectTimeout()).toMillis());
         destination.apply(origin);
         HttpProxy.reverseProxy(proxyOptions, client)
-                .origin(context -> call.obtain(client.request(origin)))
+                .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin)))
                 .addInterceptor(new ForwardingInterceptor(plan, config.trustForwardedHeaders(), denied,
                         config.passSetCookie(), tracing, metrics, call))
                 .handle(ctx.request());

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.streams.ReadStream;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * One call to an upstream, as long as it lasts: it frees the upstream connection when the caller
@@ -23,6 +24,7 @@ final class UpstreamCall {
     private final long idleNanos;
     private final String upstream;
     private HttpClientRequest request;
+    private WaitingLines.Place place;
     private long lastActivity;
     private long timer = -1;
     private boolean callerGone;
@@ -38,8 +40,14 @@ final class UpstreamCall {
      * The upstream request once a connection is there; a pool that is full (too many waiting) or
      * that kept us waiting too long is the gateway's limit, answered 503 at once.
      */
-    Future<HttpClientRequest> obtain(Future<HttpClientRequest> pending) {
-        return pending.recover(failure -> Future.failedFuture(poolFailure(failure))).map(obtained -> {
+    Future<HttpClientRequest> obtain(WaitingLines lines, String origin, Supplier<Future<HttpClientRequest>> pending) {
+        place = lines.enter(origin);
+        if (place == null) {
+            return Future.failedFuture(GatewayError.unavailable(
+                    "too many requests are waiting for " + upstream + "; try again later"));
+        }
+        return pending.get().onComplete(done -> place.leave())
+                .recover(failure -> Future.failedFuture(poolFailure(failure))).map(obtained -> {
             if (callerGone || finished) {
                 obtained.reset();
                 throw GatewayError.badGateway("the caller went away before " + upstream + " was called");
@@ -79,6 +87,10 @@ final class UpstreamCall {
         }
         if (!completed) {
             callerGone = true;
+            if (place != null) {
+                // Still waiting for a connection: the place goes to the next caller now, not when its turn comes.
+                place.leave();
+            }
             if (request != null) {
                 // Closes the HTTP/1.1 connection of an unfinished call: it goes back to no one.
                 request.reset(0L, new CallerGone());

@@ -87,9 +87,11 @@ public class UpstreamClients {
         if (proxied) {
             environmentProxy.apply(options, tls);
         }
-        // Bounded: a burst beyond the pool waits in a bounded queue, and beyond that is refused at once (503).
+        // The line of waiting callers is bounded by WaitingLines (where a caller who leaves frees its
+        // place at once); the client's own queue, which keeps a request until its turn, is bounded
+        // too, looser, only so that its memory cannot grow without end.
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxPoolSize())
-                .setHttp2MaxSize(config.maxPoolSize()).setMaxWaitQueueSize(config.maxWaitingRequests());
+                .setHttp2MaxSize(config.maxPoolSize()).setMaxWaitQueueSize(4 * config.maxWaitingRequests());
         return vertx.createHttpClient(options, pool);
     }
 

@@ -83,10 +83,12 @@ class KubectlOverTlsIT {
                 .addNewSubject().withKind("ServiceAccount").withName("lister").withNamespace(namespace).endSubject()
                 .build()).serverSideApply();
         admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("lister-token")
-                .withNamespace(namespace).endMetadata().withType("connectors.cpaas.io/bearer-token")
+                .withNamespace(namespace).addToLabels(ClusterObjects.CONNECTOR_SECRET, "true").endMetadata()
+                .withType("connectors.cpaas.io/bearer-token")
                 .addToStringData("token", lister).build()).serverSideApply();
         admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("apiserver-ca")
-                .withNamespace(namespace).endMetadata().addToStringData("ca.crt", cluster.cluster().caPem()).build())
+                .withNamespace(namespace).addToLabels(ClusterObjects.CONNECTOR_SECRET, "true").endMetadata()
+                .addToStringData("ca.crt", cluster.cluster().caPem()).build())
                 .serverSideApply();
         objects.connector("kube", Map.of("connectorClassName", "kubernetes",
                 "address", cluster.cluster().apiUrl(),

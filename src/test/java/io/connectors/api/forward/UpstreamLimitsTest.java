@@ -127,4 +127,35 @@ class UpstreamLimitsTest extends GatewayTest {
         assertThat(tool.pending()).isEqualTo(4);
         holding.forEach(request -> request.onSuccess(HttpClientRequest::reset));
     }
+
+    @Test
+    void callersWhoLeaveTheWaitingLineFreeTheirPlacesAtOnce() throws Exception {
+        List<Future<HttpClientRequest>> holding = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Future<HttpClientRequest> request = silentRequest();
+            request.onSuccess(HttpClientRequest::send);
+            holding.add(request);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tool.pending() >= 4);
+        // Two callers take the two places in the line...
+        List<HttpClientRequest> waiting = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            HttpClientRequest request = silentRequest().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            request.send();
+            waiting.add(request);
+        }
+        // ...which is full once a newcomer is refused at once,
+        await().atMost(Duration.ofSeconds(20)).until(() -> silentRequest().compose(HttpClientRequest::send)
+                .compose(response -> response.body().map(Object::toString)).toCompletionStage().toCompletableFuture()
+                .get(20, TimeUnit.SECONDS).contains("too many requests are waiting"));
+        // ...then both give up before their turn.
+        waiting.forEach(HttpClientRequest::reset);
+        // Their places are free again: the next caller is let into the line (and, the pool still
+        // being full, told after the pool wait that no connection became free), not refused at once.
+        await().atMost(Duration.ofSeconds(20)).until(() -> silentRequest().compose(HttpClientRequest::send)
+                .compose(response -> response.body().map(body -> response.statusCode() + " " + body))
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS)
+                .matches("(?s)503 .*no connection to.*"));
+        holding.forEach(request -> request.onSuccess(HttpClientRequest::reset));
+    }
 }
