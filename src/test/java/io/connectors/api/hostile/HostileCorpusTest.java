@@ -2,9 +2,9 @@ package io.connectors.api.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connectors.api.model.ConnectorClassSpec.ApiSpec;
 import io.connectors.api.model.ModelFixtures;
 import io.connectors.api.support.FakeKubeAuth;
-import io.connectors.api.support.FakeTool;
 import io.connectors.api.support.FakeTool.Seen;
 import io.connectors.api.support.Fixtures;
 import io.connectors.api.support.GatewayTest;
@@ -12,7 +12,6 @@ import io.connectors.api.support.MockCluster;
 import io.connectors.api.support.RawHttp;
 import io.connectors.api.support.RawHttp.Answer;
 import io.connectors.api.support.RawHttp.Conversation;
-import io.connectors.api.model.ConnectorClassSpec.ApiSpec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.RestAssured;
