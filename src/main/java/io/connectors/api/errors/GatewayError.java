@@ -9,16 +9,23 @@ public final class GatewayError extends RuntimeException {
     private final int code;
     private final String reason;
     private final int retryAfterSeconds;
+    private final boolean closesConnection;
 
     public GatewayError(int code, String reason, String message) {
-        this(code, reason, message, 0);
+        this(code, reason, message, 0, false);
     }
 
-    private GatewayError(int code, String reason, String message, int retryAfterSeconds) {
+    private GatewayError(int code, String reason, String message, int retryAfterSeconds, boolean closesConnection) {
         super(message, null, false, false);
         this.code = code;
         this.reason = reason;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.closesConnection = closesConnection;
+    }
+
+    /** The connection is closed after this answer: nothing that follows on it is read as a request. */
+    public boolean closesConnection() {
+        return closesConnection;
     }
 
     /** When the caller may try again (a {@code Retry-After} header), or 0 when not said. */
@@ -50,6 +57,11 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(400, "BadRequest", message);
     }
 
+    /** A message whose framing or header section is ambiguous (smuggling): 400, and the connection is closed. */
+    public static GatewayError malformedMessage(String message) {
+        return new GatewayError(400, "BadRequest", message, 0, true);
+    }
+
     public static GatewayError methodNotAllowed(String message) {
         return new GatewayError(405, "MethodNotAllowed", message);
     }
@@ -59,7 +71,7 @@ public final class GatewayError extends RuntimeException {
     }
 
     public static GatewayError tooManyRequests(String message, int retryAfterSeconds) {
-        return new GatewayError(429, "TooManyRequests", message, retryAfterSeconds);
+        return new GatewayError(429, "TooManyRequests", message, retryAfterSeconds, false);
     }
 
     public static GatewayError internal(String message) {

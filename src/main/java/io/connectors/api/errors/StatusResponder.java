@@ -45,8 +45,14 @@ public final class StatusResponder {
         if (error.retryAfterSeconds() > 0) {
             response.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
         }
-        response.setStatusCode(error.code())
-                .putHeader(HttpHeaders.CONTENT_TYPE, StatusBody.CONTENT_TYPE)
-                .end(StatusBody.of(error));
+        response.setStatusCode(error.code()).putHeader(HttpHeaders.CONTENT_TYPE, StatusBody.CONTENT_TYPE);
+        if (error.closesConnection()) {
+            io.vertx.core.http.HttpConnection connection = ctx.request().connection();
+            ClosingConnections.add(connection);
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            response.end(StatusBody.of(error)).onComplete(written -> connection.close());
+            return;
+        }
+        response.end(StatusBody.of(error));
     }
 }

@@ -17,7 +17,8 @@ import io.connectors.api.errors.GatewayError;
  * Refused with 400, whatever the spelling: dot segments ({@code .}, {@code ..}), raw or encoded,
  * double (or more) encoded, with {@code ;} parameters ({@code ..;x}), padded with blanks, or
  * hidden behind an encoded slash; NUL; backslashes; control characters; malformed
- * percent-encoding.
+ * percent-encoding; overlong UTF-8 ({@code %C0%AE} is a dot to a lax decoder, and no valid
+ * UTF-8 is ever spelt that way).
  */
 public final class CanonicalPath {
 
@@ -107,7 +108,7 @@ public final class CanonicalPath {
     private static void refuseHiddenDotSegments(String canonical) {
         String layer = canonical;
         for (int round = 0; round < MAX_DECODINGS; round++) {
-            if (layer.indexOf('\0') >= 0 || layer.indexOf('\\') >= 0) {
+            if (layer.indexOf('\0') >= 0 || layer.indexOf('\\') >= 0 || hasOverlongUtf8(layer)) {
                 throw malformed();
             }
             for (String part : layer.split("/", -1)) {
@@ -122,6 +123,23 @@ public final class CanonicalPath {
             layer = next;
         }
         throw malformed();
+    }
+
+    /**
+     * An overlong UTF-8 sequence among the decoded bytes (one char a byte): lead byte C0 or C1, or
+     * E0 followed by 80-9F, or F0 followed by 80-8F. Lax decoders turn them into {@code .}, {@code /}
+     * or a backslash (the Tomcat and IIS traversals); a valid UTF-8 text never contains them.
+     */
+    private static boolean hasOverlongUtf8(String layer) {
+        for (int i = 0; i < layer.length(); i++) {
+            char c = layer.charAt(i);
+            char next = i + 1 < layer.length() ? layer.charAt(i + 1) : 0;
+            if (c == 0xC0 || c == 0xC1 || (c == 0xE0 && next >= 0x80 && next <= 0x9F)
+                    || (c == 0xF0 && next >= 0x80 && next <= 0x8F)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code .} or {@code ..}, also with {@code ;} path parameters and blanks around (Tomcat, Jetty, IIS). */

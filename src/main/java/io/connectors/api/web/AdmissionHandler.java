@@ -1,15 +1,18 @@
 package io.connectors.api.web;
 
 import io.connectors.api.config.ConnectorsConfig;
+import io.connectors.api.errors.ClosingConnections;
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.forward.HeaderHygiene;
 import io.connectors.api.forward.WebSocketTunnel;
 import io.connectors.api.request.Exchange;
 import io.connectors.api.request.GatewayRoute;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.OptionalLong;
@@ -18,10 +21,13 @@ import java.util.OptionalLong;
  * The first stage: gives the request its id and its access-log line, and refuses what is
  * malformed before anyone is asked anything — a path that is not canonicalisable (dot segments in
  * any spelling, ...), an upgrade other than WebSocket, a body larger than configured, a method
- * the route does not take.
+ * the route does not take, a message whose framing or header section is ambiguous.
  */
 @ApplicationScoped
 public class AdmissionHandler implements Handler<RoutingContext> {
+
+    /** RFC 9110 token: what a header name is made of. */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private final AccessLog accessLog;
     private final OptionalLong maxRequestBytes;
@@ -36,9 +42,18 @@ public class AdmissionHandler implements Handler<RoutingContext> {
         HttpServerRequest request = ctx.request();
         // Nothing may read the body before the stages know where it goes.
         request.pause();
+        if (ClosingConnections.contains(request.connection())) {
+            // Pipelined behind a malformed or chunked message: never served; the connection closes
+            // once the answer before it is written.
+            return;
+        }
         Exchange exchange = Exchange.start(ctx, RequestIds.accept(request.getHeader(HeaderHygiene.REQUEST_ID)));
         ctx.response().putHeader(HeaderHygiene.REQUEST_ID, exchange.requestId());
         ctx.addEndHandler(done -> accessLog.record(ctx, exchange, done.succeeded()));
+        refuseAmbiguousMessages(request);
+        if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            closeAfterTheAnswer(ctx);
+        }
         GatewayRoute route = RequestPaths.parse(request.path());
         exchange.route(route);
         if (route instanceof GatewayRoute.ConnectorApi) {
@@ -48,6 +63,45 @@ public class AdmissionHandler implements Handler<RoutingContext> {
             throw GatewayError.methodNotAllowed("only GET is supported here");
         }
         ctx.next();
+    }
+
+    /**
+     * What a proxy in front of the gateway and the gateway (or the gateway and the tool) could read
+     * as different messages: a body framed by both Content-Length and Transfer-Encoding, a transfer
+     * coding other than plain {@code chunked} (vertx-http-proxy refuses it too, but keeps the
+     * connection, and serves what follows), Transfer-Encoding in HTTP/1.0, more than one Host, a
+     * header without a name. 400, and the connection is closed (RFC 9112 §6.1), so that bytes
+     * smuggled behind the message are never read as a request.
+     */
+    private static void refuseAmbiguousMessages(HttpServerRequest request) {
+        MultiMap headers = request.headers();
+        java.util.List<String> codings = headers.getAll(HttpHeaders.TRANSFER_ENCODING);
+        if (!codings.isEmpty() && (headers.contains(HttpHeaders.CONTENT_LENGTH) || codings.size() > 1
+                || !codings.get(0).trim().equals("chunked") || request.version() == HttpVersion.HTTP_1_0)) {
+            throw GatewayError.malformedMessage("ambiguous message framing: Transfer-Encoding must be \"chunked\","
+                    + " once, in HTTP/1.1, and without Content-Length");
+        }
+        if (headers.getAll(HttpHeaders.HOST).size() > 1) {
+            throw GatewayError.malformedMessage("more than one Host header");
+        }
+        for (String name : headers.names()) {
+            if (!TOKEN.matcher(name).matches()) {
+                throw GatewayError.malformedMessage("a header name that is not an HTTP token");
+            }
+        }
+    }
+
+    /**
+     * A chunked request ends its connection. Netty drops the Content-Length of a message that also
+     * says {@code Transfer-Encoding: chunked} before anyone sees it, so a message framed both ways
+     * (RFC 9112 §6.1: answer, then close) cannot be told from a plain chunked one: whatever follows
+     * a chunked body on the connection (what a Content-Length-reading proxy in front would have
+     * counted as body) is never read as a request.
+     */
+    private static void closeAfterTheAnswer(RoutingContext ctx) {
+        ClosingConnections.add(ctx.request().connection());
+        ctx.addHeadersEndHandler(v -> ctx.response().putHeader(HttpHeaders.CONNECTION, "close"));
+        ctx.addEndHandler(v -> ctx.response().close());
     }
 
     /** Only WebSocket upgrades are forwarded: any other (h2c, raw TCP) would tunnel past the gateway. */

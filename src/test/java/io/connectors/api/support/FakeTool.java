@@ -46,6 +46,8 @@ public final class FakeTool {
     private final Vertx vertx;
     private final HttpServer server;
     private final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+    /** Every request ever seen, never cleared: what arrives late is still counted (HostileCorpusTest). */
+    private final java.util.List<Seen> history = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
 
     private FakeTool() throws Exception {
@@ -83,6 +85,11 @@ public final class FakeTool {
 
     public void clear() {
         seen.clear();
+    }
+
+    /** Every request the tool has seen since it started, in arrival order ({@link #clear} does not touch it). */
+    public java.util.List<Seen> history() {
+        return java.util.List.copyOf(history);
     }
 
     public int pending() {
@@ -140,7 +147,9 @@ public final class FakeTool {
         Map<String, java.util.List<String>> headers = new java.util.TreeMap<>();
         request.headers().forEach(entry -> headers.computeIfAbsent(entry.getKey().toLowerCase(),
                 k -> new java.util.ArrayList<>()).add(entry.getValue()));
-        seen.add(new Seen(request.method().name(), request.uri(), headers, body));
+        Seen one = new Seen(request.method().name(), request.uri(), headers, body);
+        history.add(one);
+        seen.add(one);
     }
 
     private void upload(HttpServerRequest request) {
