@@ -31,6 +31,9 @@ import java.util.UUID;
  * {@code src/main/kubernetes/namespaced} instead (Secrets readable only by RoleBindings in those
  * namespaces and the system namespace, which it creates) and starts the gateway with
  * {@code connectors.namespaces=a,b}.
+ * <p>
+ * {@code config=key=value;key=value} adds configuration of the gateway (short timeouts for the
+ * fault tests, for instance); a distinct value also means a cluster of its own.
  */
 public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
@@ -43,6 +46,7 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     private String crds = "project";
     private String rbac = "cluster";
     private List<String> namespaces = List.of();
+    private final Map<String, String> gatewayConfig = new HashMap<>();
     private LocalCluster cluster;
     private KubernetesClient admin;
     private int managementPort;
@@ -52,6 +56,12 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         crds = initArgs.getOrDefault("crds", "project");
         rbac = initArgs.getOrDefault("rbac", "cluster");
         namespaces = initArgs.containsKey("namespaces") ? List.of(initArgs.get("namespaces").split(",")) : List.of();
+        for (String entry : initArgs.getOrDefault("config", "").split(";")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                gatewayConfig.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+            }
+        }
     }
 
     /** The cluster of the running test class. */
@@ -107,6 +117,7 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         managementPort = freePort();
         config.put("quarkus.management.host", "127.0.0.1");
         config.put("quarkus.management.port", Integer.toString(managementPort));
+        config.putAll(gatewayConfig);
         return config;
     }
 
