@@ -34,6 +34,9 @@ import java.util.UUID;
  * <p>
  * {@code config=key=value;key=value} adds configuration of the gateway (short timeouts for the
  * fault tests, for instance); a distinct value also means a cluster of its own.
+ * <p>
+ * {@code restartable=true}: the test class stops and starts the API server
+ * ({@link #stopApiServer()}, {@link #startApiServer()}), so it must have the cluster to itself.
  */
 public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
@@ -47,6 +50,7 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     private String rbac = "cluster";
     private List<String> namespaces = List.of();
     private final Map<String, String> gatewayConfig = new HashMap<>();
+    private boolean restartable;
     private LocalCluster cluster;
     private KubernetesClient admin;
     private int managementPort;
@@ -56,6 +60,7 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         crds = initArgs.getOrDefault("crds", "project");
         rbac = initArgs.getOrDefault("rbac", "cluster");
         namespaces = initArgs.containsKey("namespaces") ? List.of(initArgs.get("namespaces").split(",")) : List.of();
+        restartable = Boolean.parseBoolean(initArgs.getOrDefault("restartable", "false"));
         for (String entry : initArgs.getOrDefault("config", "").split(";")) {
             int eq = entry.indexOf('=');
             if (eq > 0) {
@@ -188,6 +193,19 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     /** The gateway's management interface (/q/health, /q/metrics), on 127.0.0.1. */
     public int managementPort() {
         return managementPort;
+    }
+
+    /** Stops the kube-apiserver (etcd keeps running); only for a class declaring {@code restartable=true}. */
+    public void stopApiServer() {
+        if (!restartable) {
+            throw new IllegalStateException("this cluster is shared: declare the init arg restartable=true");
+        }
+        cluster.stopApiServer(PROJECT);
+    }
+
+    /** Starts the kube-apiserver again on the same port, with the same certificates, tokens and data. */
+    public void startApiServer() {
+        cluster.startApiServer(PROJECT);
     }
 
     public KubernetesClient admin() {
