@@ -20,114 +20,19 @@ WORK="$ROOT/target/bench"
 log() { printf '[bench] %s\n' "$*" >&2; }
 
 [[ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] || { log "run ./mvnw package -DskipTests first"; exit 2; }
-if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
-  log "installing wrk and nginx-light"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; }
-fi
+# shellcheck source=lib/loopback-stack.sh
+source "$HERE/lib/loopback-stack.sh"
+stack_install_tools
+stack_lock bench
+rm -rf "$WORK"; mkdir -p "$WORK"
+trap stack_cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-mkdir -p "$WORK"
-# One run at a time: a second run would wipe the first one's state and kill its servers.
-exec 9>"$ROOT/target/bench.lock"
-flock -n 9 || { log "another scripts/bench.sh is running"; exit 3; }
-rm -rf "$WORK"; mkdir -p "$WORK/www" "$WORK/nginx"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [[ -f "$WORK/nginx/nginx.pid" ]] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
-  "$HERE/local-cluster.sh" stop "$WORK/cluster" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-# --- the tool: nginx on loopback
-head -c 1024 /dev/urandom | base64 -w0 > "$WORK/www/small.json"
-head -c $((BIG_MIB * 1024 * 1024)) /dev/urandom > "$WORK/www/big.bin"
-TOOL_PORT=$(free_port)
-cat > "$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
-  uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
-  server {
-    listen 127.0.0.1:$TOOL_PORT;
-    root $WORK/www;
-    client_max_body_size 0;
-    location /upload { client_body_buffer_size 64k; proxy_request_buffering off; return 200 "ok\n"; }
-  }
-}
-EOF
-nginx -c "$WORK/nginx/nginx.conf"
-
-# --- the cluster, one Connector to nginx, alice allowed
-ENV_FILE=$("$HERE/local-cluster.sh" start "$WORK/cluster" | tail -1)
-# shellcheck disable=SC1090
-source "$ENV_FILE"
-K() { "$KUBECTL" --kubeconfig "$KUBECONFIG_ADMIN" "$@"; }
-K apply -f "$ROOT/src/main/kubernetes/crd-connectors.yaml" -f "$ROOT/src/main/kubernetes/crd-connectorclasses.yaml" >/dev/null
-K wait --for condition=established crd/connectors.connectors.alauda.io crd/connectorclasses.connectors.alauda.io >/dev/null
-K apply -f - >/dev/null <<EOF
-apiVersion: v1
-kind: Namespace
-metadata: {name: connectors-system}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: connectors-config, namespace: connectors-system}
-data: {enable-connector-apis-write-passthrough: "true"}
----
-apiVersion: connectors.alauda.io/v1alpha1
-kind: ConnectorClass
-metadata: {name: static}
-spec: {auth: {types: [{name: token, secretType: connectors.cpaas.io/bearer-token}]}}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: static-token, namespace: default}
-type: connectors.cpaas.io/bearer-token
-stringData: {token: tool-token}
----
-apiVersion: connectors.alauda.io/v1alpha1
-kind: Connector
-metadata: {name: static, namespace: default}
-spec: {connectorClassName: static, address: "http://127.0.0.1:$TOOL_PORT", auth: {name: token, secretRef: {name: static-token}}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: use-static, namespace: default}
-rules: [{apiGroups: [connectors.alauda.io], resources: [connectors], verbs: [get]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: alice-static, namespace: default}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: use-static}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
-EOF
-
-# --- the gateway, packaged, 64 MiB heap
-GW_PORT=$(free_port)
-GW_MANAGEMENT_PORT=$(free_port)
-START=$(date +%s%N)
-QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$GW_PORT \
-QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$GW_MANAGEMENT_PORT \
-KUBECONFIG="$KUBECONFIG_ADMIN" CONNECTORS_STATUS_WRITER_ENABLED=false \
-  java -Xmx64m -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > "$WORK/gateway.log" 2>&1 &
-GW_PID=$!
-PIDS+=("$GW_PID")
-for _ in $(seq 1 300); do
-  curl -sf "http://127.0.0.1:$GW_MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-READY_MS=$(( ($(date +%s%N) - START) / 1000000 ))
+stack_nginx "$WORK" "$BIG_MIB"     # the tool: nginx on loopback
+stack_cluster "$WORK"              # the cluster, one Connector to nginx, alice allowed
+stack_gateway "$WORK" -Xmx64m      # the gateway, packaged, 64 MiB heap
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$GW_PID/status"; }
 IDLE_RSS=$(rss)
 
-GW="http://127.0.0.1:$GW_PORT/connectors/v1alpha1/default/static/path"
-TOOL="http://127.0.0.1:$TOOL_PORT"
 AUTH="Authorization: Bearer $KUBE_TOKEN_ALICE"
 curl -sf -H "$AUTH" "$GW/small.json" >/dev/null   # warm the review caches and the pool
 

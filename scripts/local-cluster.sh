@@ -7,6 +7,9 @@
 #   scripts/local-cluster.sh stop   DIR   # SIGTERM both, after ~5 s SIGKILL; removes the pid files and
 #                                         # cluster.env (logs/certs stay); exit 0 even if nothing runs
 #   scripts/local-cluster.sh status DIR   # exit 0 and print DIR/cluster.env if running and ready, else 1
+#   scripts/local-cluster.sh apiserver-stop  DIR  # stop kube-apiserver only (etcd, ports, tokens stay)
+#   scripts/local-cluster.sh apiserver-start DIR  # start it again as it was (same port, certs, tokens,
+#                                                 # data), wait until ready (fault tests: an API server restart)
 #
 # start writes into DIR (absolute paths everywhere):
 #   ca.crt                     CA of the API server's serving certificate
@@ -34,11 +37,11 @@ CLUSTER_KUBECTL=""
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|status|apiserver-stop|apiserver-start DIR" >&2; exit 2; }
 
 [[ $# -eq 2 ]] || usage
 CMD="$1"
-case "$CMD" in start|stop|status) ;; *) usage ;; esac
+case "$CMD" in start|stop|status|apiserver-stop|apiserver-start) ;; *) usage ;; esac
 [[ -n "$2" ]] || usage
 if [[ "$CMD" == start ]]; then mkdir -p "$2"; fi
 if [[ ! -d "$2" ]]; then
@@ -118,6 +121,23 @@ running_and_ready() {
   live_pid etcd >/dev/null && live_pid kube-apiserver >/dev/null && [[ -f "$DIR/cluster.env" ]] && is_ready
 }
 
+launch() { # launch NAME LOG CMD... -> detached, pid written to DIR/NAME.pid by the process itself
+  local name="$1" logf="$2"; shift 2
+  rm -f "$DIR/$name.pid"
+  setsid sh -c 'echo $$ >"$0"; exec "$@"' "$DIR/$name.pid" "$@" </dev/null >>"$logf" 2>&1 9>&- &
+  local i
+  for ((i = 0; i < 50; i++)); do [[ -s "$DIR/$name.pid" ]] && return 0; sleep 0.05; done
+  die "$name did not start"
+}
+
+tail_logs() {
+  local f
+  for f in etcd.log kube-apiserver.log; do
+    [[ -f "$DIR/$f" ]] && { log "---- last lines of $DIR/$f"; tail -n 15 "$DIR/$f" >&2; }
+  done
+  return 0
+}
+
 # Serialise start/stop/status on the same DIR. The lock fd is closed for the daemons (9>&-).
 exec 9>"$DIR/.lock"
 flock -w 300 9 || die "timed out waiting for $DIR/.lock"
@@ -125,6 +145,32 @@ flock -w 300 9 || die "timed out waiting for $DIR/.lock"
 case "$CMD" in
   stop) do_stop; exit 0 ;;
   status) if running_and_ready; then printf '%s\n' "$DIR/cluster.env"; exit 0; fi; exit 1 ;;
+  apiserver-stop)
+    if pid="$(live_pid kube-apiserver)"; then
+      log "stopping kube-apiserver (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      wait_gone "$pid"
+      alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+      wait_gone "$pid"
+    fi
+    rm -f "$DIR/kube-apiserver.pid"
+    exit 0 ;;
+  apiserver-start)
+    live_pid etcd >/dev/null || die "etcd of $DIR is not running"
+    [[ -s "$DIR/kube-apiserver.args" ]] || die "no recorded kube-apiserver command line in $DIR"
+    if ! live_pid kube-apiserver >/dev/null; then
+      mapfile -d '' -t ARGS <"$DIR/kube-apiserver.args"
+      printf '\n==== %s restart\n' "$(date -Is)" >>"$DIR/kube-apiserver.log"
+      launch kube-apiserver "$DIR/kube-apiserver.log" "${ARGS[@]}"
+    fi
+    deadline=$((SECONDS + READY_TIMEOUT))
+    until is_ready; do
+      live_pid kube-apiserver >/dev/null || { tail_logs; die "kube-apiserver exited"; }
+      ((SECONDS < deadline)) || { tail_logs; die "kube-apiserver not ready within ${READY_TIMEOUT} s"; }
+      sleep 0.3
+    done
+    log "kube-apiserver ready again (pid $(live_pid kube-apiserver))"
+    exit 0 ;;
 esac
 
 # ------------------------------------------------------------------ start
@@ -203,23 +249,6 @@ EOF
   fi
 }
 
-launch() { # launch NAME LOG CMD... -> detached, pid written to DIR/NAME.pid by the process itself
-  local name="$1" logf="$2"; shift 2
-  rm -f "$DIR/$name.pid"
-  setsid sh -c 'echo $$ >"$0"; exec "$@"' "$DIR/$name.pid" "$@" </dev/null >>"$logf" 2>&1 9>&- &
-  local i
-  for ((i = 0; i < 50; i++)); do [[ -s "$DIR/$name.pid" ]] && return 0; sleep 0.05; done
-  die "$name did not start"
-}
-
-tail_logs() {
-  local f
-  for f in etcd.log kube-apiserver.log; do
-    [[ -f "$DIR/$f" ]] && { log "---- last lines of $DIR/$f"; tail -n 15 "$DIR/$f" >&2; }
-  done
-  return 0
-}
-
 write_kubeconfig() { # user
   local f="$DIR/kubeconfig-$1"
   (umask 077; cat >"$f.tmp" <<EOF
@@ -270,7 +299,7 @@ while :; do
     --initial-cluster "local=$PEER_URL" --initial-cluster-state new \
     --listen-metrics-urls "" --enable-pprof=false
 
-  launch kube-apiserver "$DIR/kube-apiserver.log" "$BIN_DIR/kube-apiserver" \
+  APISERVER_ARGS=("$BIN_DIR/kube-apiserver" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 \
     --secure-port="$API_PORT" --insecure-port=0 \
     --etcd-servers="$ETCD_URL" \
@@ -282,7 +311,9 @@ while :; do
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --service-cluster-ip-range=10.0.0.0/24 \
     --endpoint-reconciler-type=none \
-    --profiling=false
+    --profiling=false)
+  printf '%s\0' "${APISERVER_ARGS[@]}" >"$DIR/kube-apiserver.args" # for apiserver-start
+  launch kube-apiserver "$DIR/kube-apiserver.log" "${APISERVER_ARGS[@]}"
 
   deadline=$((SECONDS + READY_TIMEOUT))
   ready=0 died=""

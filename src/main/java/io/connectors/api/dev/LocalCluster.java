@@ -31,6 +31,16 @@ public record LocalCluster(Path dir, String apiUrl, Path caFile, Map<String, Str
         run(projectDir.resolve("scripts/local-cluster.sh"), "stop", dir);
     }
 
+    /** Stops the kube-apiserver only; etcd, the port, the certificates and the tokens stay (fault tests). */
+    public void stopApiServer(Path projectDir) {
+        run(projectDir.resolve("scripts/local-cluster.sh"), "apiserver-stop", dir);
+    }
+
+    /** Starts the kube-apiserver stopped by {@link #stopApiServer} again, as it was, and waits until it is ready. */
+    public void startApiServer(Path projectDir) {
+        run(projectDir.resolve("scripts/local-cluster.sh"), "apiserver-start", dir);
+    }
+
     public String token(String user) {
         String token = env.get("KUBE_TOKEN_" + user.toUpperCase());
         if (token == null) {

@@ -37,6 +37,12 @@ import java.util.UUID;
  * the contract tests are about the gateway, not the transport, and keep using RestAssured on the
  * plain port Quarkus hands it. {@code tls=only} keeps the prod default instead (no plain listener),
  * on ports chosen here so the test knows them, and reloads the certificate every second.
+ * <p>
+ * {@code config=key=value;key=value} adds configuration of the gateway (short timeouts for the
+ * fault tests, for instance); a distinct value also means a cluster of its own.
+ * <p>
+ * {@code restartable=true}: the test class stops and starts the API server
+ * ({@link #stopApiServer()}, {@link #startApiServer()}), so it must have the cluster to itself.
  */
 public class RealCluster implements QuarkusTestResourceLifecycleManager {
 
@@ -53,6 +59,8 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     private GatewayTls tls;
     private int httpsPort;
     private int httpPort;
+    private final Map<String, String> gatewayConfig = new HashMap<>();
+    private boolean restartable;
     private LocalCluster cluster;
     private KubernetesClient admin;
     private int managementPort;
@@ -63,6 +71,13 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         rbac = initArgs.getOrDefault("rbac", "cluster");
         namespaces = initArgs.containsKey("namespaces") ? List.of(initArgs.get("namespaces").split(",")) : List.of();
         tlsOnly = "only".equals(initArgs.get("tls"));
+        restartable = Boolean.parseBoolean(initArgs.getOrDefault("restartable", "false"));
+        for (String entry : initArgs.getOrDefault("config", "").split(";")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                gatewayConfig.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+            }
+        }
     }
 
     /** The cluster of the running test class. */
@@ -138,6 +153,7 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
             config.put("quarkus.http.insecure-requests", "enabled");
             config.put("quarkus.tls.https.reload-period", "1m");
         }
+        config.putAll(gatewayConfig);
         return config;
     }
 
@@ -208,6 +224,19 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     /** The gateway's management interface (/q/health, /q/metrics), on 127.0.0.1. */
     public int managementPort() {
         return managementPort;
+    }
+
+    /** Stops the kube-apiserver (etcd keeps running); only for a class declaring {@code restartable=true}. */
+    public void stopApiServer() {
+        if (!restartable) {
+            throw new IllegalStateException("this cluster is shared: declare the init arg restartable=true");
+        }
+        cluster.stopApiServer(PROJECT);
+    }
+
+    /** Starts the kube-apiserver again on the same port, with the same certificates, tokens and data. */
+    public void startApiServer() {
+        cluster.startApiServer(PROJECT);
     }
 
     public KubernetesClient admin() {

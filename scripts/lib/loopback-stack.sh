@@ -1,0 +1,163 @@
+# loopback-stack.sh - sourced by scripts/bench.sh and scripts/soak.sh (not run on its own): the
+# packaged gateway in front of a real tool, on a local cluster, everything on 127.0.0.1.
+#
+#   stack_install_tools            wrk and nginx-light from Debian when missing
+#   stack_lock NAME                one run of NAME at a time (the runs share target/NAME)
+#   stack_nginx WORK BIG_MIB       nginx on a free port: /small.json (1 KiB), /big.bin (BIG_MIB MiB),
+#                                  /upload (body discarded), PUT /dav/* (stored in WORK/www/dav),
+#                                  /slow (answers after 30 s), /nginx_status (stub_status);
+#                                  sets TOOL_PORT, TOOL
+#   stack_cluster WORK             scripts/local-cluster.sh + CRDs + one Connector default/static to
+#                                  the tool (bearer-token Secret, write passthrough on), get for alice;
+#                                  sources the cluster's env (KUBE_TOKEN_ALICE, KUBECTL, …)
+#   stack_gateway WORK JAVA_OPT…   java JAVA_OPT… -jar WORK/app/quarkus-run.jar (a copy of
+#                                  target/quarkus-app, so a rebuild cannot pull classes from under it),
+#                                  plain HTTP on a free port, management on another; waits for ready;
+#                                  sets GW_PID, GW_PORT, GW_MANAGEMENT_PORT, GW, READY_MS
+#   stack_cleanup                  stops what the functions above started (install it as an EXIT trap)
+# Callers set HERE, ROOT and log() before sourcing.
+
+STACK_PIDS=()
+STACK_WORK=""
+
+stack_install_tools() {
+  if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+    log "installing wrk and nginx-light"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; }
+  fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+stack_lock() {
+  mkdir -p "$ROOT/target"
+  # fd 9 stays open for the whole run; a second run would wipe this one's state and kill its servers.
+  exec 9>"$ROOT/target/$1.lock"
+  flock -n 9 || { log "another scripts/$1.sh is running"; exit 3; }
+}
+
+stack_cleanup() {
+  local pid
+  for pid in "${STACK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -n "$STACK_WORK" ]] || return 0
+  [[ -f "$STACK_WORK/nginx/nginx.pid" ]] && kill "$(cat "$STACK_WORK/nginx/nginx.pid")" 2>/dev/null || true
+  "$HERE/local-cluster.sh" stop "$STACK_WORK/cluster" >/dev/null 2>&1 || true
+}
+
+stack_nginx() {
+  local work="$1" big_mib="$2" echo_module="" slow
+  STACK_WORK="$work"
+  mkdir -p "$work/www/dav" "$work/nginx"
+  head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$work/www/small.json"
+  head -c $((big_mib * 1024 * 1024)) /dev/urandom > "$work/www/big.bin"
+  # Debian's nginx-light ships the echo module: /slow then holds its answer 30 s without a byte.
+  for m in /usr/lib/nginx/modules/ngx_http_echo_module.so /usr/share/nginx/modules/ngx_http_echo_module.so; do
+    [[ -f "$m" ]] && { echo_module="load_module $m;"; break; }
+  done
+  if [[ -n "$echo_module" ]]; then slow='echo_sleep 30; echo "late";'; else slow='alias '"$work"'/www/big.bin; limit_rate 1k;'; fi
+  TOOL_PORT=$(free_port)
+  TOOL="http://127.0.0.1:$TOOL_PORT"
+  cat > "$work/nginx/nginx.conf" <<EOF
+$echo_module
+worker_processes 1;
+worker_rlimit_nofile 8192;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$TOOL_PORT;
+    root $work/www;
+    client_max_body_size 0;
+    location /upload { client_body_buffer_size 64k; proxy_request_buffering off; return 200 "ok\n"; }
+    location /dav/ { dav_methods PUT; create_full_put_path on; }
+    location = /slow { $slow }
+    location = /nginx_status { stub_status; }
+  }
+}
+EOF
+  # nginx's workers drop root: they store PUTs in WORK/www/dav
+  chmod 0777 "$work/www/dav"
+  nginx -c "$work/nginx/nginx.conf"
+}
+
+stack_cluster() {
+  local work="$1" env_file
+  STACK_WORK="$work"
+  env_file=$("$HERE/local-cluster.sh" start "$work/cluster" | tail -1)
+  # shellcheck disable=SC1090
+  source "$env_file"
+  K() { "$KUBECTL" --kubeconfig "$KUBECONFIG_ADMIN" "$@"; }
+  K apply -f "$ROOT/src/main/kubernetes/crd-connectors.yaml" -f "$ROOT/src/main/kubernetes/crd-connectorclasses.yaml" >/dev/null
+  K wait --for condition=established crd/connectors.connectors.alauda.io crd/connectorclasses.connectors.alauda.io >/dev/null
+  K apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Namespace
+metadata: {name: connectors-system}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: connectors-config, namespace: connectors-system}
+data: {enable-connector-apis-write-passthrough: "true"}
+---
+apiVersion: connectors.alauda.io/v1alpha1
+kind: ConnectorClass
+metadata: {name: static}
+spec: {auth: {types: [{name: token, secretType: connectors.cpaas.io/bearer-token}]}}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: static-token
+  namespace: default
+  labels: {connectors.cpaas.io/connector-secret: "true"}
+type: connectors.cpaas.io/bearer-token
+stringData: {token: tool-token}
+---
+apiVersion: connectors.alauda.io/v1alpha1
+kind: Connector
+metadata: {name: static, namespace: default}
+spec: {connectorClassName: static, address: "$TOOL", auth: {name: token, secretRef: {name: static-token}}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: use-static, namespace: default}
+rules: [{apiGroups: [connectors.alauda.io], resources: [connectors], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: alice-static, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: use-static}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
+EOF
+}
+
+stack_gateway() {
+  local work="$1" start _
+  shift
+  STACK_WORK="$work"
+  rm -rf "$work/app"
+  cp -r "$ROOT/target/quarkus-app" "$work/app"
+  GW_PORT=$(free_port)
+  GW_MANAGEMENT_PORT=$(free_port)
+  start=$(date +%s%N)
+  # Prod mode serves HTTPS only unless insecure requests are enabled: loopback, no certificate here.
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$GW_PORT QUARKUS_HTTP_INSECURE_REQUESTS=enabled \
+  QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$GW_MANAGEMENT_PORT \
+  KUBECONFIG="$KUBECONFIG_ADMIN" CONNECTORS_STATUS_WRITER_ENABLED=false \
+    java "$@" -jar "$work/app/quarkus-run.jar" > "$work/gateway.log" 2>&1 &
+  GW_PID=$!
+  STACK_PIDS+=("$GW_PID")
+  for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$GW_MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1 && break
+    kill -0 "$GW_PID" 2>/dev/null || { log "the gateway exited; see $work/gateway.log"; tail -20 "$work/gateway.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  READY_MS=$(( ($(date +%s%N) - start) / 1000000 ))
+  GW="http://127.0.0.1:$GW_PORT/connectors/v1alpha1/default/static/path"
+}
