@@ -104,7 +104,8 @@ class NamespacedSecretsIT {
     @Test
     void readyAndServingAConnectorOfTheWatchedNamespace() throws Exception {
         // Ready means every informer has listed: none of them asks for Secrets beyond the RoleBindings.
-        await().atMost(WATCH).untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(200)
+        await().atMost(WATCH).untilAsserted(() -> RestAssured.given().baseUri("http://127.0.0.1")
+                .port(cluster.managementPort()).get("/q/health/ready").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("secrets/" + WATCHED))
                 .body(org.hamcrest.Matchers.containsString("ca-secrets/" + RealCluster.SYSTEM_NAMESPACE)));
         String name = unique("tool");
