@@ -74,8 +74,8 @@ public final class CanonicalPath {
                 if (i + 2 >= raw.length()) {
                     throw malformed();
                 }
-                int high = Character.digit(raw.charAt(i + 1), 16);
-                int low = Character.digit(raw.charAt(i + 2), 16);
+                int high = hexDigit(raw.charAt(i + 1));
+                int low = hexDigit(raw.charAt(i + 2));
                 if (high < 0 || low < 0) {
                     throw malformed();
                 }
@@ -158,8 +158,8 @@ public final class CanonicalPath {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '%' && i + 2 < text.length()) {
-                int high = Character.digit(text.charAt(i + 1), 16);
-                int low = Character.digit(text.charAt(i + 2), 16);
+                int high = hexDigit(text.charAt(i + 1));
+                int low = hexDigit(text.charAt(i + 2));
                 if (high >= 0 && low >= 0) {
                     out.append((char) (high * 16 + low));
                     i += 2;
@@ -169,6 +169,23 @@ public final class CanonicalPath {
             out.append(c);
         }
         return out.toString();
+    }
+
+    /**
+     * ASCII hex only: {@code Character.digit} also takes other scripts' digits ({@code %\u0666\u0661}
+     * was read as {@code %61}), letting chars that are no byte through as an encoding.
+     */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private static boolean isUnreserved(int c) {

@@ -1,9 +1,9 @@
 package io.connectors.api.route;
 
 import io.connectors.api.errors.GatewayError;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * An OpenAPI path template split into segments, each matched against one segment of the request's
@@ -36,12 +36,46 @@ record PathTemplate(String text, List<Segment> segments) {
         }
     }
 
-    /** Literal text around variables, e.g. {@code {name}.git}: one raw segment, by pattern. */
-    record Mixed(Pattern pattern) implements Segment {
+    /**
+     * Literal text around variables, e.g. {@code {name}.git}: one raw segment. {@code pieces} are the
+     * canonical literals before, between and after the variables (n variables, n + 1 pieces, "" where
+     * variables touch or the segment starts or ends with one); each variable takes one or more chars.
+     */
+    record Mixed(List<String> pieces) implements Segment {
+
+        Mixed {
+            pieces = List.copyOf(pieces);
+        }
 
         @Override
         public String shape() {
-            return pattern.pattern();
+            // "{}" cannot be in a canonical piece (braces are percent-encoded), so shapes do not collide.
+            return String.join("{}", pieces);
+        }
+
+        /**
+         * Whether {@code segment} is this template segment. Linear, not a backtracking regex: with a few
+         * variables in one segment (".+a.+a.+a.+b"), a regex takes polynomial time in the segment's length,
+         * minutes on the event loop for one request. Placing each middle piece at its leftmost possible
+         * place leaves the most room to the pieces after it, so that finds a match whenever there is one.
+         */
+        boolean matches(String segment) {
+            String first = pieces.get(0);
+            String last = pieces.get(pieces.size() - 1);
+            int end = segment.length() - last.length();
+            if (!segment.startsWith(first) || !segment.endsWith(last) || end < first.length()) {
+                return false;
+            }
+            int at = first.length();
+            for (int i = 1; i < pieces.size() - 1; i++) {
+                String piece = pieces.get(i);
+                int found = segment.indexOf(piece, at + 1);
+                if (found <= at || found + piece.length() > end) {
+                    return false;
+                }
+                at = found + piece.length();
+            }
+            return at + 1 <= end;
         }
     }
 
@@ -73,14 +107,13 @@ record PathTemplate(String text, List<Segment> segments) {
         if (segment.indexOf('{') < 0 && segment.indexOf('}') < 0) {
             return new Literal(canonical(template, segment, true));
         }
-        StringBuilder regex = new StringBuilder();
+        List<String> pieces = new ArrayList<>();
         int variables = 0;
         int i = 0;
         while (i < segment.length()) {
             int open = segment.indexOf('{', i);
             int close = segment.indexOf('}', i);
             if (open < 0 && close < 0) {
-                regex.append(Pattern.quote(canonical(template, segment.substring(i), false)));
                 break;
             }
             if (open < 0 || close < open) {
@@ -93,15 +126,13 @@ record PathTemplate(String text, List<Segment> segments) {
             if (close == open + 1) {
                 throw new InvalidOpenApi("path \"" + template + "\" has an unnamed parameter \"{}\"");
             }
-            if (open > i) {
-                regex.append(Pattern.quote(canonical(template, segment.substring(i, open), false)));
-            }
-            regex.append(".+");
+            pieces.add(canonical(template, segment.substring(i, open), false));
             variables++;
             i = close + 1;
         }
+        pieces.add(canonical(template, segment.substring(Math.min(i, segment.length())), false));
         boolean wholeSegment = variables == 1 && segment.startsWith("{") && segment.endsWith("}");
-        return wholeSegment ? new Variable() : new Mixed(Pattern.compile(regex.toString()));
+        return wholeSegment ? new Variable() : new Mixed(pieces);
     }
 
     /**
@@ -109,8 +140,11 @@ record PathTemplate(String text, List<Segment> segments) {
      * template and a request spelling the same path differently still meet.
      */
     private static String canonical(String template, String literal, boolean wholeSegment) throws InvalidOpenApi {
+        // A template is text, a request path bytes (one char a byte): "/café" is what clients send as
+        // "/caf%C3%A9", so the template's text goes through its UTF-8 bytes, as theirs did.
+        String bytes = new String(literal.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         try {
-            return wholeSegment ? CanonicalPath.segment(literal) : CanonicalPath.encoding(literal);
+            return wholeSegment ? CanonicalPath.segment(bytes) : CanonicalPath.encoding(bytes);
         } catch (GatewayError e) {
             throw new InvalidOpenApi("path \"" + template + "\" is not a valid path: " + e.getMessage());
         }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The operations of one class's OpenAPI paths as an immutable tree of segments. Matching walks
@@ -22,7 +21,7 @@ final class RouteTree {
 
     static final RouteTree EMPTY = new Builder().build();
 
-    private record MixedChild(Pattern pattern, Node node) {
+    private record MixedChild(Mixed segment, Node node) {
     }
 
     private record Node(Map<String, Node> literals, List<MixedChild> mixed, Node variable,
@@ -67,7 +66,7 @@ final class RouteTree {
         RouteMatch found = literal == null ? null : find(literal, path, next, end, method);
         for (int i = 0; found == null && i < node.mixed().size(); i++) {
             MixedChild child = node.mixed().get(i);
-            if (child.pattern().matcher(segment).matches()) {
+            if (child.segment().matches(segment)) {
                 found = find(child.node(), path, next, end, method);
             }
         }
@@ -100,7 +99,7 @@ final class RouteTree {
         }
     }
 
-    private record MixedDraft(Pattern pattern, Draft node) {
+    private record MixedDraft(Mixed segment, Draft node) {
     }
 
     /** A node while the tree is being built; frozen into a {@link Node} by {@link Builder#build()}. */
@@ -115,8 +114,8 @@ final class RouteTree {
             if (segment instanceof Literal literal) {
                 return literals.computeIfAbsent(literal.text(), text -> new Draft());
             }
-            if (segment instanceof Mixed pattern) {
-                return mixed.computeIfAbsent(pattern.shape(), shape -> new MixedDraft(pattern.pattern(), new Draft())).node();
+            if (segment instanceof Mixed pieces) {
+                return mixed.computeIfAbsent(pieces.shape(), shape -> new MixedDraft(pieces, new Draft())).node();
             }
             if (variable == null) {
                 variable = new Draft();
@@ -128,7 +127,7 @@ final class RouteTree {
             Map<String, Node> frozenLiterals = new LinkedHashMap<>();
             literals.forEach((text, draft) -> frozenLiterals.put(text, draft.build()));
             List<MixedChild> frozenMixed = new ArrayList<>();
-            mixed.values().forEach(draft -> frozenMixed.add(new MixedChild(draft.pattern(), draft.node().build())));
+            mixed.values().forEach(draft -> frozenMixed.add(new MixedChild(draft.segment(), draft.node().build())));
             return new Node(Map.copyOf(frozenLiterals), List.copyOf(frozenMixed),
                     variable == null ? null : variable.build(), Map.copyOf(operations));
         }

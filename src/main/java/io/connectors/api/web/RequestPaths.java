@@ -19,8 +19,12 @@ public final class RequestPaths {
 
     public static final String ROOT = "/connectors/";
     private static final String API_ROOT = "/connectors/v1alpha1/";
-    /** Namespace and object names: DNS subdomains, as Kubernetes allows them. */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    /**
+     * Namespace and object names: RFC 1123 DNS subdomains, as Kubernetes allows them (dot-separated
+     * labels: {@code a..b} and {@code a.-b} are no names), 253 chars at most ({@link #name}).
+     */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final int MAX_NAME_LENGTH = 253;
 
     private RequestPaths() {
     }
@@ -67,7 +71,7 @@ public final class RequestPaths {
     }
 
     private static String name(String raw, String what) {
-        if (!NAME.matcher(raw).matches()) {
+        if (raw.length() > MAX_NAME_LENGTH || !NAME.matcher(raw).matches()) {
             throw GatewayError.badRequest("invalid " + what + " name in the request path");
         }
         return raw;
