@@ -18,11 +18,7 @@ public class WaitingLines {
     private final ConcurrentHashMap<String, AtomicInteger> lines = new ConcurrentHashMap<>();
 
     WaitingLines(ConnectorsConfig config) {
-        this(config.proxy().maxWaitingRequests());
-    }
-
-    WaitingLines(int maxWaiting) {
-        this.maxWaiting = maxWaiting;
+        this.maxWaiting = config.proxy().maxWaitingRequests();
     }
 
     /** A place in the line of {@code upstream}, or none when the line is full. */
