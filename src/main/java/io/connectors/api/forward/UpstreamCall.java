@@ -46,7 +46,7 @@ final class UpstreamCall {
             return Future.failedFuture(GatewayError.unavailable(
                     "too many requests are waiting for " + upstream + "; try again later"));
         }
-        return pending.get().onComplete(done -> place.leave())
+        return pending.get()
                 .recover(failure -> Future.failedFuture(poolFailure(failure))).map(obtained -> {
             if (callerGone || finished) {
                 obtained.reset();
@@ -81,16 +81,16 @@ final class UpstreamCall {
     /** Called once the caller's exchange is over: {@code completed} false when the caller left first. */
     void finished(boolean completed) {
         finished = true;
+        if (place != null) {
+            // Answered, failed or abandoned: the place goes to the next caller now.
+            place.leave();
+        }
         if (timer >= 0) {
             vertx.cancelTimer(timer);
             timer = -1;
         }
         if (!completed) {
             callerGone = true;
-            if (place != null) {
-                // Still waiting for a connection: the place goes to the next caller now, not when its turn comes.
-                place.leave();
-            }
             if (request != null) {
                 // Closes the HTTP/1.1 connection of an unfinished call: it goes back to no one.
                 request.reset(0L, new CallerGone());

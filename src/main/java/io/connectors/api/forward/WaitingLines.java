@@ -6,26 +6,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How many requests wait for a connection to each upstream (scheme, host, port), counted by the
- * gateway itself: a caller who leaves frees its place at once. The HTTP client's own wait queue
- * keeps a request until its turn even when its caller has gone, so a burst of callers who gave
- * up would otherwise fill the line and have new callers refused for a while.
+ * The requests each upstream (scheme, host, port) is busy with — holding a pooled connection or
+ * waiting for one — counted by the gateway itself and bounded by the pool size plus
+ * {@code max-waiting-requests}. A caller who leaves frees its place at once: the HTTP client's
+ * own wait queue keeps a request until its turn even when its caller has gone, so after a burst
+ * of callers who gave up it would look full to new callers for a while.
  */
 @ApplicationScoped
 public class WaitingLines {
 
-    private final int maxWaiting;
+    private final int maxPlaces;
     private final ConcurrentHashMap<String, AtomicInteger> lines = new ConcurrentHashMap<>();
 
     WaitingLines(ConnectorsConfig config) {
-        this.maxWaiting = config.proxy().maxWaitingRequests();
+        this.maxPlaces = config.proxy().maxPoolSize() + config.proxy().maxWaitingRequests();
     }
 
-    /** A place in the line of {@code upstream}, or none when the line is full. */
+    /** A place at {@code upstream}, or none when every connection is busy and the waiting line is full. */
     Place enter(String upstream) {
         AtomicInteger line = lines.computeIfAbsent(upstream, key -> new AtomicInteger());
-        if (line.incrementAndGet() > maxWaiting) {
-            leave(line);
+        if (line.incrementAndGet() > maxPlaces) {
+            line.decrementAndGet();
             return null;
         }
         return new Place(line);
@@ -33,11 +34,8 @@ public class WaitingLines {
 
     // Lines are kept once made: there is one per upstream address that Connectors and classes name,
     // a number their writers choose, not callers.
-    private static void leave(AtomicInteger line) {
-        line.decrementAndGet();
-    }
 
-    /** One request's place; left once, whichever comes first: a connection, a failure, or the caller leaving. */
+    /** One request's place, given back once, when its exchange is over (answered, failed, or its caller gone). */
     static final class Place {
         private final AtomicInteger line;
         private boolean left;
@@ -50,7 +48,7 @@ public class WaitingLines {
         void leave() {
             if (!left) {
                 left = true;
-                WaitingLines.leave(line);
+                line.decrementAndGet();
             }
         }
     }
