@@ -15,7 +15,7 @@ public final class HeaderHygiene {
 
     private static final Set<String> HOP_BY_HOP = Set.of(
             "connection", "keep-alive", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-            "proxy-connection", "proxy-authenticate", "proxy-authorization");
+            "proxy-connection", "proxy-authenticate", "proxy-authorization", "http2-settings");
 
     private static final Set<String> CALLER_CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
 

@@ -29,6 +29,8 @@ public class AdmissionHandler implements Handler<RoutingContext> {
     /** RFC 9110 token: what a header name is made of. */
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
+    private static final String H2C = "h2c";
+
     private final AccessLog accessLog;
     private final OptionalLong maxRequestBytes;
 
@@ -104,11 +106,18 @@ public class AdmissionHandler implements Handler<RoutingContext> {
         ctx.addEndHandler(v -> ctx.response().close());
     }
 
-    /** Only WebSocket upgrades are forwarded: any other (h2c, raw TCP) would tunnel past the gateway. */
+    /**
+     * Only WebSocket upgrades are forwarded: any other (h2c, raw TCP) would tunnel past the gateway.
+     * A cleartext HTTP/2 upgrade is declined, not refused (RFC 9110 §7.8 lets a server ignore
+     * Upgrade): the request is served as HTTP/1.1, and Upgrade and HTTP2-Settings, hop-by-hop, never
+     * reach the tool. Java's HttpClient asks for it on every http:// request by default.
+     */
     private static void refuseUpgrades(HttpServerRequest request) {
-        if (request.headers().contains(HttpHeaders.UPGRADE) && !WebSocketTunnel.isWebSocketUpgrade(request)) {
-            throw GatewayError.badRequest("only WebSocket upgrades are supported through the connectors API");
+        String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+        if (upgrade == null || WebSocketTunnel.isWebSocketUpgrade(request) || upgrade.trim().equalsIgnoreCase(H2C)) {
+            return;
         }
+        throw GatewayError.badRequest("only WebSocket upgrades are supported through the connectors API");
     }
 
     private void refuseOversizedBodies(HttpServerRequest request) {
