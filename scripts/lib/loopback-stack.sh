@@ -144,10 +144,17 @@ stack_gateway() {
   rm -rf "$work/app"
   cp -r "$ROOT/target/quarkus-app" "$work/app"
   GW_PORT=$(free_port)
+  GW_TLS_PORT=$(free_port)
   GW_MANAGEMENT_PORT=$(free_port)
+  # Prod mode serves HTTPS from certificate files and refuses to start without them: a throw-away
+  # self-signed one. The load itself goes to the plain port, enabled beside HTTPS (loopback only).
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$work/tls.key" -out "$work/tls.crt" >/dev/null 2>&1
   start=$(date +%s%N)
-  # Prod mode serves HTTPS only unless insecure requests are enabled: loopback, no certificate here.
   QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$GW_PORT QUARKUS_HTTP_INSECURE_REQUESTS=enabled \
+  QUARKUS_HTTP_SSL_PORT=$GW_TLS_PORT QUARKUS_TLS_HTTPS_KEY_STORE_PEM_0_CERT="$work/tls.crt" \
+  QUARKUS_TLS_HTTPS_KEY_STORE_PEM_0_KEY="$work/tls.key" \
   QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$GW_MANAGEMENT_PORT \
   KUBECONFIG="$KUBECONFIG_ADMIN" CONNECTORS_STATUS_WRITER_ENABLED=false \
     java "$@" -jar "$work/app/quarkus-run.jar" > "$work/gateway.log" 2>&1 &
