@@ -76,6 +76,24 @@ class UpstreamLimitsTest extends GatewayTest {
                 .putHeader("Authorization", "Bearer " + token));
     }
 
+    /** Four silent calls that hold every pooled connection (4) until the test resets them. */
+    private List<Future<HttpClientRequest>> fillThePool() {
+        List<Future<HttpClientRequest>> holding = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Future<HttpClientRequest> request = silentRequest();
+            request.onSuccess(HttpClientRequest::send);
+            holding.add(request);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tool.pending() >= 4);
+        return holding;
+    }
+
+    /** "status body", read together as the response arrives (a body asked for later is lost). */
+    private static Future<String> answerOf(Future<HttpClientRequest> request) {
+        return request.compose(HttpClientRequest::send)
+                .compose(response -> response.body().map(body -> response.statusCode() + " " + body));
+    }
+
     @Test
     void callersWhoGiveUpFreeTheirUpstreamConnectionsAndTheConnectorKeepsAnswering() throws Exception {
         int before = tool.openConnections();
@@ -97,20 +115,12 @@ class UpstreamLimitsTest extends GatewayTest {
 
     @Test
     void aFullPoolAnswers503InsteadOfWaitingForever() throws Exception {
-        List<Future<HttpClientRequest>> holding = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            Future<HttpClientRequest> request = silentRequest();
-            request.onSuccess(HttpClientRequest::send);
-            holding.add(request);
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> tool.pending() >= 4);
+        List<Future<HttpClientRequest>> holding = fillThePool();
         // The pool (4) is full: of five more callers, two may wait (and are told 503 after the 1 s
         // pool wait), the others find the waiting line full and are told 503 at once.
         List<Future<String>> more = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            // Status and body read together as the response arrives (a body asked for later is lost).
-            more.add(silentRequest().compose(HttpClientRequest::send)
-                    .compose(response -> response.body().map(body -> response.statusCode() + " " + body)));
+            more.add(answerOf(silentRequest()));
         }
         int lineFull = 0;
         for (Future<String> answer : more) {
@@ -130,13 +140,7 @@ class UpstreamLimitsTest extends GatewayTest {
 
     @Test
     void callersWhoLeaveTheWaitingLineFreeTheirPlacesAtOnce() throws Exception {
-        List<Future<HttpClientRequest>> holding = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            Future<HttpClientRequest> request = silentRequest();
-            request.onSuccess(HttpClientRequest::send);
-            holding.add(request);
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> tool.pending() >= 4);
+        List<Future<HttpClientRequest>> holding = fillThePool();
         // Two callers take the two places in the line...
         List<HttpClientRequest> waiting = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -145,17 +149,14 @@ class UpstreamLimitsTest extends GatewayTest {
             waiting.add(request);
         }
         // ...which is full once a newcomer is refused at once,
-        await().atMost(Duration.ofSeconds(20)).until(() -> silentRequest().compose(HttpClientRequest::send)
-                .compose(response -> response.body().map(Object::toString)).toCompletionStage().toCompletableFuture()
-                .get(20, TimeUnit.SECONDS).contains("too many requests are waiting"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> answerOf(silentRequest()).toCompletionStage()
+                .toCompletableFuture().get(20, TimeUnit.SECONDS).contains("too many requests are waiting"));
         // ...then both give up before their turn.
         waiting.forEach(HttpClientRequest::reset);
         // Their places are free again: the next caller is let into the line (and, the pool still
         // being full, told after the pool wait that no connection became free), not refused at once.
-        await().atMost(Duration.ofSeconds(20)).until(() -> silentRequest().compose(HttpClientRequest::send)
-                .compose(response -> response.body().map(body -> response.statusCode() + " " + body))
-                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS)
-                .matches("(?s)503 .*no connection to.*"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> answerOf(silentRequest()).toCompletionStage()
+                .toCompletableFuture().get(20, TimeUnit.SECONDS).matches("(?s)503 .*no connection to.*"));
         holding.forEach(request -> request.onSuccess(HttpClientRequest::reset));
     }
 }
