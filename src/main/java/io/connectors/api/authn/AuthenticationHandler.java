@@ -6,10 +6,10 @@ import io.connectors.api.request.Stages;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** Stage: who is calling — the bearer token through a (cached) TokenReview. Every route needs it. */
-@ApplicationScoped
+@Singleton
 public class AuthenticationHandler implements Handler<RoutingContext> {
 
     private final TokenReviewer tokens;

@@ -1,6 +1,6 @@
 package io.connectors.api.authn;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  * A keyed hash of a token, used as its cache key so that no raw token sits in memory as a key
  * and a heap dump does not give tokens away. The key is random per process.
  */
-@ApplicationScoped
+@Singleton
 public class TokenFingerprint {
 
     private static final String ALGORITHM = "HmacSHA256";

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * token. Concurrent look-ups of one token share a single review; a failed review is not cached
  * and fails closed (503).
  */
-@ApplicationScoped
+@Singleton
 public class TokenReviewer {
 
     private static final Logger LOG = Logger.getLogger(TokenReviewer.class);

@@ -11,7 +11,7 @@ import io.connectors.api.kube.ReviewApi;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * deny decisions are cached with their own TTLs; identical concurrent checks share one review;
  * a failed review is not cached and fails closed (503).
  */
-@ApplicationScoped
+@Singleton
 public class AccessReviewer {
 
     private static final Logger LOG = Logger.getLogger(AccessReviewer.class);

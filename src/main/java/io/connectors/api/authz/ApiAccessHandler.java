@@ -12,14 +12,14 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Stage, once the request is routed: the permission on the Connector's API while its flag is on
  * (spec §4.4: whole class, else the matched path template), then the write gate (§4.5: writes
  * only with write passthrough on).
  */
-@ApplicationScoped
+@Singleton
 public class ApiAccessHandler implements Handler<RoutingContext> {
 
     private final ApiPermissions permissions;

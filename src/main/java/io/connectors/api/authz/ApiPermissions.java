@@ -3,7 +3,7 @@ package io.connectors.api.authz;
 import io.connectors.api.authn.CallerIdentity;
 import io.connectors.api.config.FeatureFlag;
 import io.connectors.api.resolve.FeatureFlags;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code enable-connector-apis-permissions} is on: {@code connectors/apis/<class>} for the whole
  * class, or else {@code connectors/apis/<class><template>} for the matched OpenAPI path.
  */
-@ApplicationScoped
+@Singleton
 public class ApiPermissions {
 
     private static final CompletableFuture<Void> ALLOWED = CompletableFuture.completedFuture(null);

@@ -5,14 +5,14 @@ import io.connectors.api.request.GatewayRoute.ConnectorRef;
 import io.connectors.api.request.Stages;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Optional;
 
 /**
  * Stage: may the caller {@code get} the Connector the path names? Asked before anything is looked
  * up, so that a caller without access cannot tell whether the Connector exists (spec §4.3).
  */
-@ApplicationScoped
+@Singleton
 public class ConnectorAccessHandler implements Handler<RoutingContext> {
 
     private final AccessReviewer access;

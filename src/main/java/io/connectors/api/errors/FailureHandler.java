@@ -2,7 +2,7 @@ package io.connectors.api.errors;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
  * caller gets a Kubernetes Status (or, once the tool's answer has begun, a cut stream). It never
  * throws: a failure here would leave the caller without an answer.
  */
-@ApplicationScoped
+@Singleton
 public class FailureHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = Logger.getLogger(FailureHandler.class);

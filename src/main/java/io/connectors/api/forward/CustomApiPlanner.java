@@ -2,7 +2,7 @@ package io.connectors.api.forward;
 
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.resolve.ResolvedConnector;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +11,7 @@ import java.util.Optional;
  * Plans an API-mode request (spec §6): to the class's custom API, with the tool's address and
  * the Connector's Secret in {@code X-Plugin-*} headers instead of injected credentials.
  */
-@ApplicationScoped
+@Singleton
 public class CustomApiPlanner {
 
     private final ApiAddressResolver addresses;

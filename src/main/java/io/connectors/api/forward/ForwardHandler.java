@@ -7,14 +7,14 @@ import io.connectors.api.route.RouteMatch;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * The last stage of the routes that forward: plans the call (the tool with the Connector's
  * credentials, or the class's custom API with the X-Plugin headers) and streams it. The path
  * sent is the canonical one that was routed and authorised, never another spelling.
  */
-@ApplicationScoped
+@Singleton
 public class ForwardHandler implements Handler<RoutingContext> {
 
     private final ProxyPlanner proxyPlanner;

@@ -8,7 +8,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * both ways, nothing is buffered whole. Each request gets its own small proxy object carrying its
  * plan; connections are pooled in the shared {@link UpstreamClients}.
  */
-@ApplicationScoped
+@Singleton
 public class Forwarder {
 
     // Upgrades are not tunnelled by vertx-http-proxy here: its WebSocket path would send the
@@ -65,9 +65,9 @@ public class Forwarder {
                 .setPort(plan.target().port())
                 .setSsl(plan.target().tls())
                 .setFollowRedirects(false)
-                // How long a request may wait for a pooled connection, on top of connecting one:
-                // past that the pool is busy, and the caller is told so (503) instead of waiting on.
-                .setConnectTimeout(config.poolWaitTimeout().plus(config.connectTimeout()).toMillis());
+                // Waiting for a turn is WaitingLines' business (pool-wait-timeout, then 503); once it
+                // is this call's turn, only connecting can take time.
+                .setConnectTimeout(config.connectTimeout().toMillis());
         destination.apply(origin);
         HttpProxy.reverseProxy(proxyOptions, client)
                 .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin)))

@@ -4,13 +4,13 @@ import io.connectors.api.errors.GatewayError;
 import io.connectors.api.forward.credentials.Credentials;
 import io.connectors.api.resolve.ResolvedConnector;
 import io.connectors.api.route.RouteMatch;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /** Plans a proxy-mode request: the tool's address (or an x-openapi-address), its credentials, its CAs. */
-@ApplicationScoped
+@Singleton
 public class ProxyPlanner {
 
     private final Credentials credentials;

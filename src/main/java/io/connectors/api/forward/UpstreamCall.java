@@ -41,13 +41,13 @@ final class UpstreamCall {
      * that kept us waiting too long is the gateway's limit, answered 503 at once.
      */
     Future<HttpClientRequest> obtain(WaitingLines lines, String origin, Supplier<Future<HttpClientRequest>> pending) {
-        place = lines.enter(origin);
-        if (place == null) {
-            return Future.failedFuture(GatewayError.unavailable(
-                    "too many requests are waiting for " + upstream + "; try again later"));
-        }
-        return pending.get()
-                .recover(failure -> Future.failedFuture(poolFailure(failure))).map(obtained -> {
+        place = lines.enter(origin, upstream);
+        return place.turn().compose(turn -> {
+            if (callerGone || finished) {
+                return Future.failedFuture(GatewayError.badGateway("the caller went away before " + upstream + " was called"));
+            }
+            return pending.get().recover(failure -> Future.failedFuture(poolFailure(failure)));
+        }).map(obtained -> {
             if (callerGone || finished) {
                 obtained.reset();
                 throw GatewayError.badGateway("the caller went away before " + upstream + " was called");
@@ -59,12 +59,10 @@ final class UpstreamCall {
         });
     }
 
+    /** The client's own wait queue is only a backstop (WaitingLines bounds the line); full, it is the same 503. */
     private Throwable poolFailure(Throwable failure) {
         if (failure instanceof ConnectionPoolTooBusyException) {
             return GatewayError.unavailable("too many requests are waiting for " + upstream + "; try again later");
-        }
-        if (failure instanceof TimeoutException) {
-            return GatewayError.unavailable("no connection to " + upstream + " became free in time; try again later");
         }
         return failure;
     }

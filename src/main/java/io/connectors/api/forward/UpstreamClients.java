@@ -4,13 +4,15 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.errors.GatewayError;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.TrustOptions;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
@@ -26,28 +28,33 @@ import org.jboss.logging.Logger;
 
 /**
  * Vert.x HTTP clients towards tools, one per trust configuration (system trust store, or system
- * trust store plus a {@link TrustBundle}), each with its own connection pools. Redirects are never
- * followed and bodies are never decompressed: what the tool sends is what the caller gets.
+ * trust store plus a {@link TrustBundle}) and per event loop, each with its own connection pools.
+ * Per event loop, because a pooled connection belongs to the event loop that opened it: a request
+ * from another loop that borrows it has each of its writes and events handed between the two
+ * threads (a queue and a wake-up each time). How many calls an upstream gets at once, across the
+ * loops, is {@link WaitingLines}' to bound. Redirects are never followed and bodies are never
+ * decompressed: what the tool sends is what the caller gets.
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamClients {
 
     private static final Logger LOG = Logger.getLogger(UpstreamClients.class);
     private static final String SYSTEM_TRUST = "";
+    private static final int MAX_CHUNK_BYTES = 64 * 1024;
 
     private final Vertx vertx;
     private final ConnectorsConfig.Proxy config;
     private final EnvironmentProxy environmentProxy;
-    private final Cache<String, HttpClient> clients;
+    private final Cache<ClientKey, HttpClient> clients;
 
     UpstreamClients(Vertx vertx, ConnectorsConfig config) {
         this.vertx = vertx;
         this.config = config.proxy();
         this.environmentProxy = EnvironmentProxy.fromEnvironment(System.getenv());
         this.clients = Caffeine.newBuilder()
-                .maximumSize(256)
+                .maximumSize(1024)
                 .expireAfterAccess(Duration.ofMinutes(30))
-                .<String, HttpClient>removalListener((key, client, cause) -> {
+                .<ClientKey, HttpClient>removalListener((key, client, cause) -> {
                     if (client != null) {
                         client.close();
                     }
@@ -55,11 +62,21 @@ public class UpstreamClients {
                 .build();
     }
 
+    /** The client for this target on the calling event loop. */
     public HttpClient client(UpstreamTarget target, Optional<TrustBundle> trust) {
         boolean proxied = proxied(target);
-        String key = (target.tls() ? "tls|" : "plain|") + (proxied ? "proxied|" : "direct|")
-                + trust.map(TrustBundle::key).orElse(SYSTEM_TRUST);
+        ClientKey key = new ClientKey(target.tls(), proxied, trust.map(TrustBundle::key).orElse(SYSTEM_TRUST),
+                eventLoop());
         return clients.get(key, k -> create(target.tls(), proxied, trust));
+    }
+
+    /** The calling event loop, compared by identity; null off the event loops. */
+    private static Object eventLoop() {
+        Context context = Vertx.currentContext();
+        return context instanceof ContextInternal internal ? internal.nettyEventLoop() : null;
+    }
+
+    private record ClientKey(boolean tls, boolean proxied, String trust, Object eventLoop) {
     }
 
     /**
@@ -75,6 +92,10 @@ public class UpstreamClients {
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
+                // Bodies move in the chunks the socket reads, up to 64 KiB, not Vert.x's 8 KiB default:
+                // each chunk is one write (and flush) to the caller, so large downloads cost a quarter
+                // as many system calls.
+                .setMaxChunkSize(MAX_CHUNK_BYTES)
                 .setDecompressionSupported(false)
                 .setTryUseCompression(false)
                 .setForceSni(true)
@@ -87,9 +108,8 @@ public class UpstreamClients {
         if (proxied) {
             environmentProxy.apply(options, tls);
         }
-        // The line of waiting callers is bounded by WaitingLines (where a caller who leaves frees its
-        // place at once); the client's own queue, which keeps a request until its turn, is bounded
-        // too, looser, only so that its memory cannot grow without end.
+        // WaitingLines lets at most max-pool-size calls per upstream through at once, so a pool of that
+        // size never makes one wait; its own queue is bounded all the same, as a backstop.
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxPoolSize())
                 .setHttp2MaxSize(config.maxPoolSize()).setMaxWaitQueueSize(4 * config.maxWaitingRequests());
         return vertx.createHttpClient(options, pool);

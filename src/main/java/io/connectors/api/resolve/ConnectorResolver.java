@@ -7,11 +7,11 @@ import io.connectors.api.model.ConnectorClass;
 import io.connectors.api.model.ConnectorSpec;
 import io.connectors.api.model.SecretReference;
 import io.fabric8.kubernetes.api.model.Secret;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Optional;
 
 /** Looks a Connector, its class and its Secret up in the informer caches. Runs after authorization. */
-@ApplicationScoped
+@Singleton
 public class ConnectorResolver {
 
     private final InformerCaches caches;

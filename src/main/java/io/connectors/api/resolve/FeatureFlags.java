@@ -1,13 +1,13 @@
 package io.connectors.api.resolve;
 
 import io.connectors.api.config.FeatureFlag;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Feature flags, read from the watched ConfigMap on every call so that a change applies to the
  * next request without a restart. Anything but the string "true" (trimmed, any case) is off.
  */
-@ApplicationScoped
+@Singleton
 public class FeatureFlags {
 
     private final InformerCaches caches;

@@ -5,13 +5,13 @@ import io.connectors.api.request.GatewayRoute;
 import io.connectors.api.request.GatewayRoute.ConnectorRef;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Stage: the Connector, its class and its Secret from the informer caches (never the API
  * server). Only ever after the Connector's SAR; a Connector's OpenAPI document needs only the class.
  */
-@ApplicationScoped
+@Singleton
 public class ResolveHandler implements Handler<RoutingContext> {
 
     private final ConnectorResolver resolver;

@@ -4,10 +4,10 @@ import io.connectors.api.request.Exchange;
 import io.connectors.api.request.GatewayRoute;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** Stage: which OpenAPI operation of the Connector's class the request is, if any (its canonical path). */
-@ApplicationScoped
+@Singleton
 public class RouteHandler implements Handler<RoutingContext> {
 
     private final RouteTable routes;

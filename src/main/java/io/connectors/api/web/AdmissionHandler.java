@@ -14,7 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.OptionalLong;
 
 /**
@@ -23,7 +23,7 @@ import java.util.OptionalLong;
  * any spelling, ...), an upgrade other than WebSocket, a body larger than configured, a method
  * the route does not take, a message whose framing or header section is ambiguous.
  */
-@ApplicationScoped
+@Singleton
 public class AdmissionHandler implements Handler<RoutingContext> {
 
     /** RFC 9110 token: what a header name is made of. */

@@ -14,13 +14,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * The OpenAPI documents (spec §3, §7): a class's, for any authenticated caller, and a Connector's,
  * for callers who may get the Connector. Both carry an ETag; {@code If-None-Match} gives 304.
  */
-@ApplicationScoped
+@Singleton
 public class OpenApiHandler implements Handler<RoutingContext> {
 
     private final OpenApiDocuments documents;

@@ -10,11 +10,11 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** {@code GET /connectors/version}: this server's version and the cluster's, for authenticated callers. */
-@ApplicationScoped
+@Singleton
 public class VersionHandler implements Handler<RoutingContext> {
 
     private final ClusterVersion clusterVersion;

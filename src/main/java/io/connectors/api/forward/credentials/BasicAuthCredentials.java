@@ -1,13 +1,13 @@
 package io.connectors.api.forward.credentials;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
 /** {@code kubernetes.io/basic-auth} → {@code Authorization: Basic base64(username:password)}. */
-@ApplicationScoped
+@Singleton
 public class BasicAuthCredentials implements CredentialInjector {
 
     @Override

@@ -1,11 +1,11 @@
 package io.connectors.api.forward.credentials;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 
 /** {@code connectors.cpaas.io/bearer-token} → {@code Authorization: Bearer <token>}. */
-@ApplicationScoped
+@Singleton
 public class BearerTokenCredentials implements CredentialInjector {
 
     @Override

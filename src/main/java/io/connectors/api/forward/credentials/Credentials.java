@@ -2,7 +2,7 @@ package io.connectors.api.forward.credentials;
 
 import io.connectors.api.errors.GatewayError;
 import io.fabric8.kubernetes.api.model.Secret;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Chooses the {@link CredentialInjector} for a Secret's type. No Secret: no credentials. */
-@ApplicationScoped
+@Singleton
 public class Credentials {
 
     private static final String DEFAULT_TYPE = "Opaque";

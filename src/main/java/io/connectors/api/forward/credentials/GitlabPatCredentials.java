@@ -1,11 +1,11 @@
 package io.connectors.api.forward.credentials;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 
 /** {@code connectors.cpaas.io/gitlab-pat-auth} → {@code Private-Token: <token>}. */
-@ApplicationScoped
+@Singleton
 public class GitlabPatCredentials implements CredentialInjector {
 
     @Override

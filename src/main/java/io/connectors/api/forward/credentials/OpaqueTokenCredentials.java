@@ -2,11 +2,11 @@ package io.connectors.api.forward.credentials;
 
 import io.connectors.api.errors.GatewayError;
 import io.fabric8.kubernetes.api.model.Secret;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 
 /** {@code Opaque} with a {@code token} key → {@code Authorization: Bearer <token>}. */
-@ApplicationScoped
+@Singleton
 public class OpaqueTokenCredentials implements CredentialInjector {
 
     @Override
