@@ -71,14 +71,14 @@ class NamespaceOpenApiIT {
                 "/connectors/v1alpha1/" + namespace + "/alpha/path/items/{id}");
         assertThat(forAlice.<String>path("paths['/connectors/v1alpha1/" + namespace + "/alpha/path/items'].get.operationId"))
                 .isEqualTo("alpha.listItems");
-        assertThat(forAlice.asString()).doesNotContain("beta", "gamma");
+        assertThat(forAlice.asString()).doesNotContain("/beta/", "/gamma/", "\"beta\"", "\"gamma\"");
         Response forBob = GatewayOnRealClusterContract.as(bob).get(url);
         assertThat(forBob.<Map<String, Object>>path("paths")).containsOnlyKeys(
                 "/connectors/v1alpha1/" + namespace + "/beta/path/items",
                 "/connectors/v1alpha1/" + namespace + "/beta/path/items/{id}",
                 "/connectors/v1alpha1/" + namespace + "/gamma/path/items",
                 "/connectors/v1alpha1/" + namespace + "/gamma/path/items/{id}");
-        assertThat(forBob.asString()).doesNotContain("alpha");
+        assertThat(forBob.asString()).doesNotContain("/alpha/", "\"alpha\"");
 
         String aliceTag = forAlice.header("ETag");
         String bobTag = forBob.header("ETag");

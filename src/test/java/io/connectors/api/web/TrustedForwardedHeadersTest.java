@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.connectors.api.model.ConnectorClassSpec.ApiSpec;
 import io.connectors.api.model.ModelFixtures;
 import io.connectors.api.support.FakeKubeAuth;
+import io.connectors.api.support.FakeTool;
 import io.connectors.api.support.Fixtures;
 import io.connectors.api.support.GatewayTest;
 import io.connectors.api.support.MockCluster;
@@ -93,6 +94,21 @@ class TrustedForwardedHeadersTest extends GatewayTest {
         JsonObject fromTrusted = new JsonObject(bodyFrom("127.0.0.1", url));
         assertThat(fromTrusted.getJsonArray("servers").getJsonObject(0).getString("url"))
                 .isEqualTo("https://platform.example/clusters-rewrite/east");
+    }
+
+    @Test
+    void toolsGetTheTrustedProxysForwardedHeadersOnlyFromIt() throws Exception {
+        // One trust decision for every use: what the tool is told follows the same peer check.
+        String url = "/connectors/v1alpha1/" + namespace + "/tool/path/other";
+        bodyFrom("127.0.0.2", url);
+        FakeTool.Seen untrusted = tool.next();
+        assertThat(untrusted.headers("x-forwarded-host")).containsExactly("127.0.0.1:" + RestAssured.port);
+        assertThat(untrusted.headers("x-forwarded-proto")).containsExactly("http");
+        assertThat(untrusted.headers("x-forwarded-prefix")).isEmpty();
+        bodyFrom("127.0.0.1", url);
+        FakeTool.Seen trusted = tool.next();
+        assertThat(trusted.headers("x-forwarded-host")).containsExactly("platform.example");
+        assertThat(trusted.headers("x-forwarded-proto")).containsExactly("https");
     }
 
     /** One GET with a proxy's X-Forwarded-* headers, sent from {@code localAddress}; the answer's body. */
