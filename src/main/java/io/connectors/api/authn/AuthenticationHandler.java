@@ -1,8 +1,8 @@
 package io.connectors.api.authn;
 
-import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.request.Exchange;
 import io.connectors.api.request.Stages;
+import io.connectors.api.request.TrustedProxies;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -13,18 +13,18 @@ import jakarta.inject.Singleton;
 public class AuthenticationHandler implements Handler<RoutingContext> {
 
     private final TokenReviewer tokens;
-    private final boolean trustForwarded;
+    private final TrustedProxies trustedProxies;
 
-    AuthenticationHandler(TokenReviewer tokens, ConnectorsConfig config) {
+    AuthenticationHandler(TokenReviewer tokens, TrustedProxies trustedProxies) {
         this.tokens = tokens;
-        this.trustForwarded = config.proxy().trustForwardedHeaders();
+        this.trustedProxies = trustedProxies;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         Exchange exchange = Exchange.of(ctx);
         String token = BearerToken.from(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-        Stages.then(ctx, tokens.authenticate(token, ClientAddress.of(ctx.request(), trustForwarded)), identity -> {
+        Stages.then(ctx, tokens.authenticate(token, ClientAddress.of(ctx.request(), trustedProxies.trusts(ctx.request()))), identity -> {
             exchange.identity(identity);
             ctx.next();
         });

@@ -37,6 +37,14 @@ public interface ConnectorsConfig {
 
     Metrics metrics();
 
+    /**
+     * The gateway's URL as its callers reach it (scheme, host, port and the path it is mounted
+     * under), for the {@code servers} of the OpenAPI documents and any Location the gateway writes.
+     * When unset, it is taken from the request, and from a trusted proxy's X-Forwarded-Proto, -Host
+     * and -Prefix (see {@link Proxy#trustForwardedHeaders()}).
+     */
+    Optional<String> publicUrl();
+
     interface Secrets {
         /**
          * Keep Secrets that can never be a Connector's credentials (service-account tokens, Helm
@@ -117,6 +125,13 @@ public interface ConnectorsConfig {
         /** Whether inbound X-Forwarded-* headers are kept (only behind a trusted proxy). */
         @WithDefault("false")
         boolean trustForwardedHeaders();
+
+        /**
+         * When set, X-Forwarded-* are trusted only from these peers (CIDRs or IP addresses of the
+         * proxies in front of the gateway), and only with {@link #trustForwardedHeaders()} on:
+         * anyone else who reaches the gateway could otherwise choose them.
+         */
+        Optional<List<String>> trustedProxies();
 
         /**
          * Caller headers never forwarded, on top of the built-in ones (credentials, Impersonate-*,

@@ -2,6 +2,7 @@ package io.connectors.api.forward;
 
 import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.request.Stages;
+import io.connectors.api.request.TrustedProxies;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
@@ -31,9 +32,12 @@ public class Forwarder {
     private final WaitingLines waitingLines;
     private final boolean tracing;
     private final HeaderHygiene.Denied denied;
+    private final TrustedProxies trustedProxies;
 
     Forwarder(UpstreamClients clients, Destinations destinations, WaitingLines waitingLines, ConnectorsConfig config,
-            MeterRegistry registry, @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled) {
+            MeterRegistry registry, @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled,
+            TrustedProxies trustedProxies) {
+        this.trustedProxies = trustedProxies;
         this.clients = clients;
         this.destinations = destinations;
         this.waitingLines = waitingLines;
@@ -71,7 +75,7 @@ public class Forwarder {
         destination.apply(origin);
         HttpProxy.reverseProxy(proxyOptions, client)
                 .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin)))
-                .addInterceptor(new ForwardingInterceptor(plan, config.trustForwardedHeaders(), denied,
+                .addInterceptor(new ForwardingInterceptor(plan, trustedProxies.trusts(ctx.request()), denied,
                         config.passSetCookie(), tracing, metrics, call))
                 .handle(ctx.request());
     }

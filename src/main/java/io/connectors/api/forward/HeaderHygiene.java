@@ -29,8 +29,10 @@ public final class HeaderHygiene {
     private static final Set<String> IDENTITY = Set.of("x-forwarded-user", "x-forwarded-email", "x-forwarded-groups",
             "x-forwarded-preferred-username", "x-forwarded-access-token");
 
+    /** What a proxy says about the original request; a tool builds its own URLs from X-Forwarded-Prefix too. */
     private static final Set<String> FORWARDED = Set.of(
-            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "forwarded");
+            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix",
+            "forwarded");
 
     public static final String REQUEST_ID = "X-Request-Id";
 

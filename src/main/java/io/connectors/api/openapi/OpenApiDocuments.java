@@ -22,8 +22,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class OpenApiDocuments {
 
-    /** A class's document as it is, and as served. */
-    private record ClassDocument(ObjectNode document, ServedDocument served) {
+    /** A class's document as it is (shared: never modify it), and as served. */
+    public record ClassDocument(ObjectNode document, ServedDocument served) {
     }
 
     private record ConnectorKey(String classEtag, String apiPath, String base) {
@@ -55,6 +55,11 @@ public class OpenApiDocuments {
             return connectors.get(new ConnectorKey(classDocument.served().etag(), apiPath, base),
                     key -> ServedDocument.of(OpenApiRewriter.forConnector(classDocument.document(), apiPath, base)));
         }));
+    }
+
+    /** The class's document itself, for documents built from several classes; empty like {@link #forClass}. */
+    public Optional<ClassDocument> classDocument(String className) {
+        return classes.get(className).flatMap(document -> document);
     }
 
     private static Optional<ClassDocument> render(JsonNode openapi) {

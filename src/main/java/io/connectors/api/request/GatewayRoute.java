@@ -68,6 +68,15 @@ public sealed interface GatewayRoute {
         }
     }
 
+    /**
+     * {@code /connectors/v1alpha1/{ns}/openapi}: the namespace's curated OpenAPI document, the
+     * Connectors the caller may get (each one's own SAR, asked when the document is built).
+     * Two segments after the version: no Connector route has fewer than three, so a Connector
+     * named {@code openapi} keeps {@code {ns}/openapi/path/...} and {@code {ns}/openapi/openapi}.
+     */
+    record NamespaceOpenApi(String namespace) implements GatewayRoute {
+    }
+
     /** {@code /connectors/v1alpha1/connectorclasses/{class}/openapi}. */
     record ClassOpenApi(String className) implements GatewayRoute {
     }

@@ -195,6 +195,16 @@ public class InformerCaches {
         connectorListeners.add(listener);
     }
 
+    /** The Connectors of one namespace, from the informers' namespace index (none when it is not watched). */
+    public List<Connector> connectors(String namespace) {
+        List<Connector> found = new ArrayList<>();
+        for (SharedIndexInformer<Connector> informer : connectors.values()) {
+            found.addAll(informer.getIndexer().byIndex(io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX,
+                    namespace));
+        }
+        return found;
+    }
+
     public List<Connector> connectors() {
         return connectors.values().stream().flatMap(informer -> informer.getStore().list().stream()).toList();
     }

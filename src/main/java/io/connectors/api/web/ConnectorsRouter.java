@@ -30,7 +30,7 @@ public class ConnectorsRouter {
     void mount(@Observes Router router, AdmissionHandler admission, AuthenticationHandler authenticate,
             ConnectorAccessHandler authorizeConnector, ResolveHandler resolve, RouteHandler route,
             ApiAccessHandler authorizeApi, ForwardHandler forward, VersionHandler version, OpenApiHandler openApi,
-            FailureHandler failures) {
+            NamespaceOpenApiHandler namespaceOpenApi, FailureHandler failures) {
         router.routeWithRegex(PATHS).order(ORDER)
                 .handler(admission)
                 .handler(authenticate)
@@ -41,6 +41,7 @@ public class ConnectorsRouter {
                 .handler(forward)
                 .handler(version)
                 .handler(openApi)
+                .handler(namespaceOpenApi)
                 .failureHandler(failures);
     }
 }

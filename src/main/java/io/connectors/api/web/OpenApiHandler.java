@@ -1,6 +1,5 @@
 package io.connectors.api.web;
 
-import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.openapi.EntityTags;
 import io.connectors.api.openapi.OpenApiDocuments;
@@ -24,11 +23,11 @@ import jakarta.inject.Singleton;
 public class OpenApiHandler implements Handler<RoutingContext> {
 
     private final OpenApiDocuments documents;
-    private final boolean trustForwarded;
+    private final PublicUrl publicUrl;
 
-    OpenApiHandler(OpenApiDocuments documents, ConnectorsConfig config) {
+    OpenApiHandler(OpenApiDocuments documents, PublicUrl publicUrl) {
         this.documents = documents;
-        this.trustForwarded = config.proxy().trustForwardedHeaders();
+        this.publicUrl = publicUrl;
     }
 
     @Override
@@ -42,7 +41,7 @@ public class OpenApiHandler implements Handler<RoutingContext> {
         } else if (route instanceof ConnectorOpenApi connectorOpenApi) {
             String className = exchange.connectorClass();
             send(ctx, documents.forConnector(className, connectorOpenApi.namespace(), connectorOpenApi.name(),
-                    RequestBase.of(ctx.request(), trustForwarded)).orElseThrow(() -> GatewayError.notFound(
+                    publicUrl.base(ctx.request())).orElseThrow(() -> GatewayError.notFound(
                             "connectorclass \"" + className + "\" of connector \"" + connectorOpenApi.name()
                                     + "\" has no OpenAPI document")));
         } else {
@@ -50,7 +49,7 @@ public class OpenApiHandler implements Handler<RoutingContext> {
         }
     }
 
-    private static void send(RoutingContext ctx, ServedDocument document) {
+    static void send(RoutingContext ctx, ServedDocument document) {
         // The admission stage paused the request for streaming; a GET's (empty) body is simply let through.
         ctx.request().resume();
         HttpServerResponse response = ctx.response().putHeader(HttpHeaders.ETAG, document.etag());

@@ -6,6 +6,7 @@ import io.connectors.api.request.GatewayRoute.ClassOpenApi;
 import io.connectors.api.request.GatewayRoute.ConnectorApi;
 import io.connectors.api.request.GatewayRoute.ConnectorOpenApi;
 import io.connectors.api.request.GatewayRoute.LegacyResource;
+import io.connectors.api.request.GatewayRoute.NamespaceOpenApi;
 import io.connectors.api.request.GatewayRoute.Version;
 import io.connectors.api.route.CanonicalPath;
 import java.util.regex.Pattern;
@@ -54,6 +55,10 @@ public final class RequestPaths {
             String apiPath = rest.substring(prefixLength(head, 3) - 1);
             return new ConnectorApi(name(head[0], "namespace"), name(head[1], "connector"),
                     head.length == 3 ? "" : apiPath);
+        }
+        if (head.length == 2 && head[1].equals("openapi")) {
+            // {ns}/openapi: a namespace named "connectorclasses" or "namespaces" is still a namespace here.
+            return new NamespaceOpenApi(name(head[0], "namespace"));
         }
         if (head.length == 3 && head[2].equals("openapi")) {
             return new ConnectorOpenApi(name(head[0], "namespace"), name(head[1], "connector"));

@@ -10,6 +10,7 @@ import io.connectors.api.request.GatewayRoute.ClassOpenApi;
 import io.connectors.api.request.GatewayRoute.ConnectorApi;
 import io.connectors.api.request.GatewayRoute.ConnectorOpenApi;
 import io.connectors.api.request.GatewayRoute.LegacyResource;
+import io.connectors.api.request.GatewayRoute.NamespaceOpenApi;
 import io.connectors.api.route.CanonicalPath;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -64,6 +65,10 @@ class RequestPathsFuzzTest {
             assertName(openapi.name(), raw);
             assertThat(canonical).isIn(API_ROOT + openapi.namespace() + "/" + openapi.name() + "/openapi",
                     API_ROOT + openapi.namespace() + "/" + openapi.name() + "/openapi/");
+        } else if (route instanceof NamespaceOpenApi namespaceOpenApi) {
+            assertName(namespaceOpenApi.namespace(), raw);
+            assertThat(canonical).isIn(API_ROOT + namespaceOpenApi.namespace() + "/openapi",
+                    API_ROOT + namespaceOpenApi.namespace() + "/openapi/");
         } else if (route instanceof ClassOpenApi classOpenApi) {
             assertName(classOpenApi.className(), raw);
         }

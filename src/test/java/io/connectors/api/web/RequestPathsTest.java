@@ -8,6 +8,7 @@ import io.connectors.api.request.GatewayRoute.ClassOpenApi;
 import io.connectors.api.request.GatewayRoute.ConnectorApi;
 import io.connectors.api.request.GatewayRoute.ConnectorOpenApi;
 import io.connectors.api.request.GatewayRoute.LegacyResource;
+import io.connectors.api.request.GatewayRoute.NamespaceOpenApi;
 import io.connectors.api.request.GatewayRoute.Version;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,32 @@ class RequestPathsTest {
                 .isEqualTo(new ConnectorOpenApi("ns", "gitlab"));
         assertThat(RequestPaths.parse("/connectors/v1alpha1/connectorclasses/git/openapi"))
                 .isEqualTo(new ClassOpenApi("git"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/openapi")).isEqualTo(new NamespaceOpenApi("ns"));
+    }
+
+    @Test
+    void theNamespaceDocumentHasTwoSegmentsAndNoConnectorRouteFewerThanThree() {
+        // A Connector named "openapi" keeps both of its routes.
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/openapi/openapi"))
+                .isEqualTo(new ConnectorOpenApi("ns", "openapi"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/openapi/path/x"))
+                .isEqualTo(new ConnectorApi("ns", "openapi", "/x"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/openapi/path"))
+                .isEqualTo(new ConnectorApi("ns", "openapi", ""));
+        // Namespaces named like the other routes' first segment are namespaces here.
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/connectorclasses/openapi"))
+                .isEqualTo(new NamespaceOpenApi("connectorclasses"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/namespaces/openapi"))
+                .isEqualTo(new NamespaceOpenApi("namespaces"));
+        assertThat(RequestPaths.parse("/connectors/v1alpha1/n%73/openapi")).isEqualTo(new NamespaceOpenApi("ns"));
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v1alpha1/ns/openapi/"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(404));
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v1alpha1/ns/openapi/x"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(404));
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v1alpha1/NS/openapi"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(400));
+        assertThatThrownBy(() -> RequestPaths.parse("/connectors/v1alpha1/ns/../openapi"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(400));
         assertThat(RequestPaths.parse("/connectors/v1alpha1/namespaces/ns/connectors/git/resources/gitrefs/x"))
                 .isEqualTo(new LegacyResource("ns", "git", "/gitrefs/x"));
     }

@@ -1,0 +1,133 @@
+package io.connectors.api.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.connectors.api.model.ConnectorClassSpec.ApiSpec;
+import io.connectors.api.model.ModelFixtures;
+import io.connectors.api.support.FakeKubeAuth;
+import io.connectors.api.support.FakeTool;
+import io.connectors.api.support.Fixtures;
+import io.connectors.api.support.GatewayTest;
+import io.connectors.api.support.MockCluster;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.RestAssured;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Behind a proxy that mounts the gateway under a path: with X-Forwarded-* trusted from 127.0.0.1
+ * only, the {@code servers} of both kinds of OpenAPI document are the platform's URL, prefix included;
+ * the same headers from another peer (127.0.0.2, still loopback) change nothing.
+ */
+@QuarkusTest
+@TestProfile(TrustedForwardedHeadersTest.BehindAProxy.class)
+@WithKubernetesTestServer(crud = true, setup = MockCluster.class)
+class TrustedForwardedHeadersTest extends GatewayTest {
+
+    public static class BehindAProxy implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("connectors.proxy.trust-forwarded-headers", "true",
+                    "connectors.proxy.trusted-proxies", "127.0.0.1/32,::1");
+        }
+    }
+
+    private static final String DOCUMENT = """
+            {"openapi": "3.0.1", "info": {"title": "Tool", "version": "1"},
+             "paths": {"/items": {"get": {"x-provider-type": "api"}}}}""";
+
+    private String namespace;
+    private String token;
+
+    @BeforeEach
+    void aConnector() {
+        namespace = Fixtures.unique("prefixed");
+        String className = Fixtures.unique("tool");
+        fixtures.connectorClass(className, new ApiSpec(null, tool.url(), ModelFixtures.json(DOCUMENT)));
+        fixtures.connector(namespace, "tool", className, tool.url(), null, null);
+        token = FakeKubeAuth.newToken("prefixed");
+        FakeKubeAuth.grantGet(token, namespace, "tool");
+    }
+
+    @Test
+    void aTrustedProxysPrefixHostAndProtoMakeTheServersUrl() {
+        for (String url : new String[] {"/connectors/v1alpha1/" + namespace + "/openapi",
+                "/connectors/v1alpha1/" + namespace + "/tool/openapi"}) {
+            as(token).header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "platform.example")
+                    .header("X-Forwarded-Prefix", "/clusters-rewrite/east/").get(url)
+                    .then().statusCode(200)
+                    .body("servers[0].url", equalTo("https://platform.example/clusters-rewrite/east"))
+                    .body("paths.keySet()", org.hamcrest.Matchers.hasItem(
+                            "/connectors/v1alpha1/" + namespace + "/tool/path/items"));
+            // The first value of a list is the outermost proxy's.
+            as(token).header("X-Forwarded-Host", "platform.example:8443, inner.example")
+                    .header("X-Forwarded-Prefix", "/c1,/c2").get(url)
+                    .then().statusCode(200).body("servers[0].url", equalTo("http://platform.example:8443/c1"));
+            // What cannot be part of a URL is refused, not copied into one.
+            as(token).header("X-Forwarded-Prefix", "/a/../b").get(url).then().statusCode(400)
+                    .body("message", equalTo("invalid X-Forwarded-Prefix"));
+            as(token).header("X-Forwarded-Prefix", "/a\"b").get(url).then().statusCode(400);
+            as(token).header("X-Forwarded-Host", "evil.example/x").get(url).then().statusCode(400);
+        }
+    }
+
+    @Test
+    void theSameHeadersFromAnUntrustedPeerAreIgnored() throws IOException {
+        String url = "/connectors/v1alpha1/" + namespace + "/openapi";
+        JsonObject fromUntrusted = new JsonObject(bodyFrom("127.0.0.2", url));
+        assertThat(fromUntrusted.getJsonArray("servers").getJsonObject(0).getString("url"))
+                .isEqualTo("http://127.0.0.1:" + RestAssured.port);
+        assertThat(fromUntrusted.getJsonObject("paths").fieldNames())
+                .containsExactly("/connectors/v1alpha1/" + namespace + "/tool/path/items");
+        JsonObject fromTrusted = new JsonObject(bodyFrom("127.0.0.1", url));
+        assertThat(fromTrusted.getJsonArray("servers").getJsonObject(0).getString("url"))
+                .isEqualTo("https://platform.example/clusters-rewrite/east");
+    }
+
+    @Test
+    void toolsGetTheTrustedProxysForwardedHeadersOnlyFromIt() throws Exception {
+        // One trust decision for every use: what the tool is told follows the same peer check.
+        String url = "/connectors/v1alpha1/" + namespace + "/tool/path/other";
+        bodyFrom("127.0.0.2", url);
+        FakeTool.Seen untrusted = tool.next();
+        assertThat(untrusted.headers("x-forwarded-host")).containsExactly("127.0.0.1:" + RestAssured.port);
+        assertThat(untrusted.headers("x-forwarded-proto")).containsExactly("http");
+        assertThat(untrusted.headers("x-forwarded-prefix")).isEmpty();
+        bodyFrom("127.0.0.1", url);
+        FakeTool.Seen trusted = tool.next();
+        assertThat(trusted.headers("x-forwarded-host")).containsExactly("platform.example");
+        assertThat(trusted.headers("x-forwarded-proto")).containsExactly("https");
+    }
+
+    /** One GET with a proxy's X-Forwarded-* headers, sent from {@code localAddress}; the answer's body. */
+    private String bodyFrom(String localAddress, String path) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", RestAssured.port), 5_000);
+            socket.setSoTimeout(10_000);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + RestAssured.port + "\r\n"
+                    + "Authorization: Bearer " + token + "\r\nX-Forwarded-Proto: https\r\n"
+                    + "X-Forwarded-Host: platform.example\r\nX-Forwarded-Prefix: /clusters-rewrite/east\r\n"
+                    + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            in.transferTo(received);
+            String text = received.toString(StandardCharsets.UTF_8);
+            assertThat(text).startsWith("HTTP/1.1 200");
+            return text.substring(text.indexOf("\r\n\r\n") + 4);
+        }
+    }
+}
