@@ -84,7 +84,8 @@ class DesiredStatusTest {
                 List.of(new Condition("Ready", "True", "Probed", null, "t0", null)));
         Map<String, Object> status = statusOf(desired.forClass(cls(unresolved, previous), Optional.empty()));
         assertThat(apiReady(status)).containsEntry("status", "False").containsEntry("reason", "AddressNotResolved")
-                .containsEntry("message", "api address of connectorclass 'git' is not resolved");
+                .containsEntry("message", "api address of connectorclass 'git' is not resolved: uri \"relative/path\""
+                        + " is not an absolute URL and there is no ref to resolve it against");
         assertThat(status.get("conditions").toString()).contains("Ready").contains("Probed");
 
         ConnectorClassSpec.ApiSpec resolvable = new ConnectorClassSpec.ApiSpec(null, "http://api.example", null);
