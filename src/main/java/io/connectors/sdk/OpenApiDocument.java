@@ -13,7 +13,8 @@ import java.util.Objects;
  * ConnectorClass annotated {@code connectors.alauda.io/api-spec-path: /openapi.json} has the
  * gateway fetch it from the class API (again every few minutes, with {@code If-None-Match}) and
  * route its paths to the API, so the class needs no inline {@code spec.api.openapi.paths}.
- * Operations without {@code x-provider-type} count as {@code api} ones.
+ * Every operation of it routes to the API itself ({@code x-provider-type: api}); inline paths of
+ * the class win over it.
  *
  * <pre>{@code
  * OpenApiDocument openapi = OpenApiDocument.of(json);

@@ -45,8 +45,9 @@ public class ApiSpecs implements ClassDocuments {
 
     private static final Logger LOG = Logger.getLogger(ApiSpecs.class);
     public static final String ANNOTATION = "connectors.alauda.io/api-spec-path";
-    /** The provider type a fetched operation gets when it names none: the document describes the class API itself. */
+    /** What every fetched operation is: the document describes the class API itself. */
     static final String PROVIDER_TYPE = "x-provider-type";
+    static final String OPENAPI_ADDRESS = "x-openapi-address";
     static final long TICK_MILLIS = 1000;
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
@@ -183,8 +184,10 @@ public class ApiSpecs implements ClassDocuments {
     /**
      * The class's OpenAPI document as the gateway uses it: its own {@code spec.api.openapi}, over
      * the fetched one. Fetched paths are kept where the inline document has none of that path
-     * (inline paths win), and a fetched operation without {@code x-provider-type} is an
-     * {@code api} one: it describes the class API itself.
+     * (inline paths win). A fetched operation only ever routes to the class API itself: it is an
+     * {@code api} operation whatever its {@code x-provider-type} says, and its
+     * {@code x-openapi-address} is dropped. Sending requests (and so Connector credentials) to
+     * the tool or elsewhere stays the decision of whoever writes the class.
      */
     @Override
     public JsonNode openapi(ConnectorClass connectorClass) {
@@ -203,9 +206,9 @@ public class ApiSpecs implements ClassDocuments {
         paths.properties().forEach(item -> {
             if (item.getValue() instanceof ObjectNode pathItem) {
                 pathItem.properties().forEach(operation -> {
-                    if (METHODS.contains(operation.getKey()) && operation.getValue() instanceof ObjectNode op
-                            && !op.has(PROVIDER_TYPE)) {
+                    if (METHODS.contains(operation.getKey()) && operation.getValue() instanceof ObjectNode op) {
                         op.set(PROVIDER_TYPE, TextNode.valueOf("api"));
+                        op.remove(OPENAPI_ADDRESS);
                     }
                 });
             }

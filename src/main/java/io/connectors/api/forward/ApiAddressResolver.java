@@ -37,6 +37,9 @@ public class ApiAddressResolver {
         }
     }
 
+    /** Reasons a watched object gives for having no URL, as opposed to not being read at all. */
+    private static final java.util.Set<String> DEFINITE = java.util.Set.of("ReferenceNotFound", "NoAddress", "InvalidURI");
+
     private final String serviceScheme;
     private final String clusterDomain;
     private final String defaultNamespace;
@@ -64,9 +67,12 @@ public class ApiAddressResolver {
     public Optional<String> address(ConnectorClass connectorClass) {
         ApiSpec api = connectorClass.getSpec() == null ? null : connectorClass.getSpec().api();
         if (api != null && api.ref() != null && referencesWatchedKind(api.ref())) {
-            Optional<String> live = resolve(api.ref(), api.uri()).url();
-            if (live.isPresent()) {
-                return live;
+            Resolution live = resolve(api.ref(), api.uri());
+            // The object is read and says no (gone, no address): a status written before must not
+            // keep sending requests to where it was. Otherwise (a kind not read here) a controller's
+            // status.api.address.url may know better.
+            if (live.url().isPresent() || DEFINITE.contains(live.reason())) {
+                return live.url();
             }
         }
         if (connectorClass.getStatus() != null && connectorClass.getStatus().api() != null

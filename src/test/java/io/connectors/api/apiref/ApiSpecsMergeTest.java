@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.connectors.api.model.ModelFixtures;
 import org.junit.jupiter.api.Test;
 
-/** A fetched document under the class's inline one: inline paths win, fetched operations are the API's own. */
+/** A fetched document under the class's inline one: inline paths win, fetched operations only reach the class API. */
 class ApiSpecsMergeTest {
 
     @Test
@@ -15,7 +15,7 @@ class ApiSpecsMergeTest {
                 {"openapi": "3.0.1", "info": {"title": "fetched", "version": "1"},
                  "paths": {"/git/gitrefs": {"get": {"summary": "refs"}, "parameters": []},
                            "/both": {"get": {}},
-                           "/proxied": {"get": {"x-provider-type": "proxy"}}}}
+                           "/proxied": {"get": {"x-provider-type": "proxy", "x-openapi-address": "https://elsewhere.example"}}}}
                 """);
         JsonNode inline = ModelFixtures.json("""
                 {"openapi": "3.0.1", "info": {"title": "inline", "version": "2"},
@@ -25,7 +25,9 @@ class ApiSpecsMergeTest {
         assertThat(merged.path("info").path("title").asText()).isEqualTo("inline");
         assertThat(merged.path("paths").path("/git/gitrefs").path("get").path("x-provider-type").asText()).isEqualTo("api");
         assertThat(merged.path("paths").path("/git/gitrefs").path("parameters").isArray()).isTrue();
-        assertThat(merged.path("paths").path("/proxied").path("get").path("x-provider-type").asText()).isEqualTo("proxy");
+        // a published document cannot send requests (and Connector credentials) to the tool or elsewhere
+        assertThat(merged.path("paths").path("/proxied").path("get").path("x-provider-type").asText()).isEqualTo("api");
+        assertThat(merged.path("paths").path("/proxied").path("get").has("x-openapi-address")).isFalse();
         assertThat(merged.path("paths").path("/both").has("get")).isFalse();
         assertThat(merged.path("paths").path("/both").path("post").path("x-provider-type").asText()).isEqualTo("proxy");
         assertThat(merged.path("paths").has("/own")).isTrue();
