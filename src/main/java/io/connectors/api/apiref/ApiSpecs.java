@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
 /**
  * Class APIs that publish their own OpenAPI document: a ConnectorClass annotated
  * {@code connectors.alauda.io/api-spec-path: /openapi.json} has it fetched from
- * {@code <its resolved API address><path>} when the class or its address changes and every
+ * {@code <its resolved API address><path>} when that URL changes (the class's address, its ref's, the path) and every
  * {@code connectors.api-spec.refresh-period}. Its {@code paths} then build the class's routes
  * where {@code spec.api.openapi} has none of its own ({@link #openapi}). Every replica fetches
  * (each builds its own routes); only the status writer's leader writes the APISpecResolved condition.
