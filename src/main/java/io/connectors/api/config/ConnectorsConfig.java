@@ -45,6 +45,10 @@ public interface ConnectorsConfig {
      */
     Optional<String> publicUrl();
 
+    ApiRefs apiRefs();
+
+    ApiSpec apiSpec();
+
     interface Secrets {
         /**
          * Keep Secrets that can never be a Connector's credentials (service-account tokens, Helm
@@ -190,5 +194,25 @@ public interface ConnectorsConfig {
          */
         @WithDefault("500")
         int maxLabelValues();
+    }
+
+    /** References of ConnectorClasses ({@code spec.api.ref}, {@code spec.proxy.ref}) to other kinds than core Services. */
+    interface ApiRefs {
+        /**
+         * The kinds ({@code Kind.group}) the gateway reads to resolve such refs; each needs a
+         * get/list/watch rule in the gateway's ClusterRole. A ref to a kind not listed is not resolved.
+         */
+        Optional<List<String>> kinds();
+    }
+
+    /** OpenAPI documents that class APIs serve themselves (annotation {@code connectors.alauda.io/api-spec-path}). */
+    interface ApiSpec {
+        /** How often each document is fetched again (with If-None-Match), besides when its class or address changes. */
+        @WithDefault("5m")
+        Duration refreshPeriod();
+
+        /** Largest document accepted; a larger one is a failed fetch (the last good document stays). */
+        @WithDefault("4194304")
+        int maxBytes();
     }
 }

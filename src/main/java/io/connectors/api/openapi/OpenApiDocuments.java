@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.connectors.api.apiref.ApiSpecs;
 import io.connectors.api.model.Connector;
 import io.connectors.api.model.ConnectorClass;
 import io.connectors.api.resolve.ClassOpenApiViews;
@@ -34,7 +35,9 @@ public class OpenApiDocuments {
     // Bounded: the request base comes from the caller's Host header.
     private final Cache<ConnectorKey, ServedDocument> connectors = Caffeine.newBuilder().maximumSize(1_000).build();
 
-    void follow(@Observes StartupEvent event, InformerCaches caches) {
+    void follow(@Observes StartupEvent event, InformerCaches caches, ApiSpecs specs) {
+        classes.documents(specs);
+        specs.onChanged(() -> classes.refresh(caches.connectorClasses()));
         classes.follow(caches);
     }
 

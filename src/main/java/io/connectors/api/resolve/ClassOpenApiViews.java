@@ -22,9 +22,15 @@ public final class ClassOpenApiViews<V> {
     /** (class name, its openapi document or null) → value; must not throw. */
     private final BiFunction<String, JsonNode, V> derive;
     private volatile Map<String, Entry<V>> entries = Map.of();
+    private volatile ClassDocuments documents = ClassDocuments.INLINE;
 
     public ClassOpenApiViews(BiFunction<String, JsonNode, V> derive) {
         this.derive = derive;
+    }
+
+    /** Where each class's document comes from (default: {@code spec.api.openapi} alone). */
+    public void documents(ClassDocuments documents) {
+        this.documents = documents;
     }
 
     /** Refreshes now and on every ConnectorClass change the informer reports. */
@@ -41,15 +47,17 @@ public final class ClassOpenApiViews<V> {
     /**
      * Brings the views in line with these classes, the whole current set. The listener tells
      * nothing about which class changed, so a class is derived again when its resourceVersion
-     * moved and its document is not equal to the one derived before (a status update is not).
+     * (or its fetched document's) version moved and its document is not equal to the one derived
+     * before (a status update is not).
      */
     public synchronized void refresh(Collection<ConnectorClass> classes) {
         Map<String, Entry<V>> previous = entries;
         Map<String, Entry<V>> next = new HashMap<>();
         for (ConnectorClass connectorClass : classes) {
             String name = connectorClass.getMetadata().getName();
-            String resourceVersion = connectorClass.getMetadata().getResourceVersion();
-            JsonNode openapi = openapiOf(connectorClass);
+            ClassDocuments source = documents;
+            String resourceVersion = source.version(connectorClass);
+            JsonNode openapi = source.openapi(connectorClass);
             Entry<V> before = previous.get(name);
             boolean unchanged = before != null && ((resourceVersion != null
                     && resourceVersion.equals(before.resourceVersion())) || Objects.equals(before.openapi(), openapi));

@@ -1,6 +1,7 @@
 package io.connectors.api.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connectors.api.apiref.ApiSpecs;
 import io.connectors.api.model.ConnectorClass;
 import io.connectors.api.resolve.ClassOpenApiViews;
 import io.connectors.api.resolve.InformerCaches;
@@ -24,7 +25,10 @@ public class RouteTable {
 
     private final ClassOpenApiViews<ClassRoutes> compiled = new ClassOpenApiViews<>(RouteTable::compile);
 
-    void follow(@Observes StartupEvent event, InformerCaches caches) {
+    void follow(@Observes StartupEvent event, InformerCaches caches, ApiSpecs specs) {
+        // Fetched documents of class APIs that publish their own: their paths are routes too.
+        compiled.documents(specs);
+        specs.onChanged(() -> compiled.refresh(caches.connectorClasses()));
         compiled.follow(caches);
     }
 
@@ -46,7 +50,7 @@ public class RouteTable {
     private static ClassRoutes compile(String className, JsonNode openapi) {
         ClassRoutes routes = ClassRoutes.compile(openapi);
         routes.problem().ifPresent(problem -> LOG.warnf(
-                "connectorclass %s: spec.api.openapi has no usable routes, all its requests are proxied: %s",
+                "connectorclass %s: its OpenAPI document has no usable routes, all its requests are proxied: %s",
                 className, problem));
         return routes;
     }

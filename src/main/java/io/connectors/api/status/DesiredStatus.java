@@ -1,9 +1,12 @@
 package io.connectors.api.status;
 
+import io.connectors.api.apiref.ApiSpecState;
+import io.connectors.api.apiref.ApiSpecs;
 import io.connectors.api.forward.ApiAddressResolver;
 import io.connectors.api.model.Condition;
 import io.connectors.api.model.Connector;
 import io.connectors.api.model.ConnectorClass;
+import io.connectors.api.model.ConnectorClassSpec;
 import io.connectors.api.model.ConnectorClassStatus;
 import io.connectors.api.model.ConnectorStatus;
 import java.time.Clock;
@@ -22,6 +25,7 @@ import java.util.Optional;
 final class DesiredStatus {
 
     static final String API_READY = "APIReady";
+    static final String API_SPEC_RESOLVED = "APISpecResolved";
 
     private final ApiAddressResolver addresses;
     private final Clock clock;
@@ -44,49 +48,106 @@ final class DesiredStatus {
 
     /** {@code status.api.address.url} and the APIReady condition of a class, when either is not right. */
     Optional<Map<String, Object>> forClass(ConnectorClass connectorClass, Optional<String> openApiProblem) {
+        return forClass(connectorClass, openApiProblem, Optional.empty());
+    }
+
+    /**
+     * {@code status.api.address.url}, {@code status.proxy.httpAddress.url}, APIReady and (for a
+     * class API that publishes its own OpenAPI, {@code spec}) APISpecResolved, when any is not right.
+     */
+    Optional<Map<String, Object>> forClass(ConnectorClass connectorClass, Optional<String> openApiProblem,
+            Optional<ApiSpecState> spec) {
         String name = connectorClass.getMetadata().getName();
-        boolean declaresApi = connectorClass.getSpec() != null && connectorClass.getSpec().api() != null;
-        Optional<String> url = declaresApi ? addresses.fromSpec(connectorClass.getSpec().api()) : Optional.empty();
+        ConnectorClassSpec classSpec = connectorClass.getSpec();
+        boolean declaresApi = classSpec != null && classSpec.api() != null;
+        ApiAddressResolver.Resolution api = declaresApi ? addresses.resolve(classSpec.api().ref(), classSpec.api().uri())
+                : null;
+        Optional<String> url = declaresApi ? api.url() : Optional.empty();
         Condition wanted;
         if (!declaresApi) {
-            wanted = condition("True", "NonAPI", "the class declares no custom API");
+            wanted = condition(API_READY, "True", "NonAPI", "the class declares no custom API");
         } else if (url.isEmpty()) {
-            wanted = condition("False", "AddressNotResolved", "api address of connectorclass '" + name + "' is not resolved");
+            wanted = condition(API_READY, "False", api.reason(), "api address of connectorclass '" + name
+                    + "' is not resolved" + (api.message() == null ? "" : ": " + api.message()));
         } else if (openApiProblem.isPresent()) {
-            wanted = condition("False", "InvalidOpenAPI", openApiProblem.get());
+            wanted = condition(API_READY, "False", "InvalidOpenAPI", openApiProblem.get());
         } else {
-            wanted = condition("True", "Resolved", "the custom API is at " + url.get());
+            wanted = condition(API_READY, "True", "Resolved", "the custom API is at " + url.get());
         }
+        boolean declaresProxy = classSpec != null && classSpec.proxy() != null
+                && (classSpec.proxy().ref() != null || classSpec.proxy().uri() != null);
+        Optional<String> proxyUrl = declaresProxy
+                ? addresses.resolve(classSpec.proxy().ref(), classSpec.proxy().uri()).url() : Optional.empty();
+        Optional<Condition> specCondition = ApiSpecs.specPath(connectorClass)
+                .map(path -> specCondition(path, spec.orElse(ApiSpecState.NONE)));
+
         ConnectorClassStatus status = connectorClass.getStatus();
         String currentUrl = status == null || status.api() == null || status.api().address() == null ? null
                 : status.api().address().url();
+        String currentProxyUrl = status == null || status.proxy() == null || status.proxy().httpAddress() == null ? null
+                : status.proxy().httpAddress().url();
         List<Condition> conditions = status == null || status.conditions() == null ? List.of() : status.conditions();
-        Optional<Condition> current = conditions.stream().filter(c -> API_READY.equals(c.type())).findFirst();
+        Optional<Condition> current = find(conditions, API_READY);
+        Optional<Condition> currentSpec = find(conditions, API_SPEC_RESOLVED);
         boolean conditionRight = current.isPresent() && sameState(current.get(), wanted);
-        if (Objects.equals(currentUrl, url.orElse(null)) && conditionRight) {
+        boolean specRight = specCondition.isEmpty() ? currentSpec.isEmpty()
+                : currentSpec.isPresent() && sameState(currentSpec.get(), specCondition.get());
+        boolean proxyRight = Objects.equals(currentProxyUrl, proxyUrl.orElse(null));
+        if (Objects.equals(currentUrl, url.orElse(null)) && conditionRight && specRight && proxyRight) {
             return Optional.empty();
         }
         List<Map<String, Object>> merged = new ArrayList<>();
         for (Condition condition : conditions) {
-            if (!API_READY.equals(condition.type())) {
+            if (!API_READY.equals(condition.type()) && !API_SPEC_RESOLVED.equals(condition.type())) {
                 merged.add(asMap(condition));
             }
         }
-        Condition written = conditionRight ? current.get() : current.filter(c -> Objects.equals(c.status(), wanted.status()))
-                .map(c -> new Condition(wanted.type(), wanted.status(), wanted.reason(), wanted.message(),
-                        c.lastTransitionTime(), null))
-                .orElse(wanted);
-        merged.add(asMap(written));
+        merged.add(asMap(keepTransitionTime(current, wanted)));
+        specCondition.ifPresent(c -> merged.add(asMap(keepTransitionTime(currentSpec, c))));
         Map<String, Object> address = new LinkedHashMap<>();
         address.put("url", url.orElse(null));
         Map<String, Object> statusPatch = new LinkedHashMap<>();
         statusPatch.put("api", Map.of("address", address));
+        if (!proxyRight) {
+            Map<String, Object> proxyAddress = new LinkedHashMap<>();
+            proxyAddress.put("url", proxyUrl.orElse(null));
+            statusPatch.put("proxy", Map.of("httpAddress", proxyAddress));
+        }
         statusPatch.put("conditions", merged);
         return Optional.of(Map.of("status", statusPatch));
     }
 
-    private Condition condition(String status, String reason, String message) {
-        return new Condition(API_READY, status, reason, message, clock.instant().toString(), null);
+    /** The document's SHA-256 and when it last changed, or why it could not be fetched (the last good one stays in use). */
+    private Condition specCondition(String path, ApiSpecState spec) {
+        String document = spec.document().isEmpty() ? null : "sha256:" + spec.sha256() + ", last changed "
+                + spec.changedAt() + ", from " + spec.url();
+        if (spec.error().isPresent()) {
+            return condition(API_SPEC_RESOLVED, "False", "FetchFailed", "fetching " + path + " failed: "
+                    + spec.error().get() + (document == null ? "" : "; still using the document " + document));
+        }
+        if (document == null) {
+            return condition(API_SPEC_RESOLVED, "Unknown", "Pending", "fetching " + path + " from the class API");
+        }
+        return condition(API_SPEC_RESOLVED, "True", "Fetched", document);
+    }
+
+    /** A condition whose status did not change keeps its lastTransitionTime. */
+    private static Condition keepTransitionTime(Optional<Condition> current, Condition wanted) {
+        if (current.isPresent() && sameState(current.get(), wanted)) {
+            return current.get();
+        }
+        return current.filter(c -> Objects.equals(c.status(), wanted.status()))
+                .map(c -> new Condition(wanted.type(), wanted.status(), wanted.reason(), wanted.message(),
+                        c.lastTransitionTime(), null))
+                .orElse(wanted);
+    }
+
+    private static Optional<Condition> find(List<Condition> conditions, String type) {
+        return conditions.stream().filter(c -> type.equals(c.type())).findFirst();
+    }
+
+    private Condition condition(String type, String status, String reason, String message) {
+        return new Condition(type, status, reason, message, clock.instant().toString(), null);
     }
 
     private static boolean sameState(Condition a, Condition b) {

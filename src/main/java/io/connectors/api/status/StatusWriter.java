@@ -1,5 +1,7 @@
 package io.connectors.api.status;
 
+import io.connectors.api.apiref.ApiSpecs;
+import io.connectors.api.apiref.ReferencedObjects;
 import io.connectors.api.forward.ApiAddressResolver;
 import io.connectors.api.model.Connector;
 import io.connectors.api.model.ConnectorClass;
@@ -30,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps {@code Connector.status.api.path} and {@code ConnectorClass.status.api} (+ APIReady)
+ * Keeps {@code Connector.status.api.path} and {@code ConnectorClass.status.api}, {@code status.proxy}
+ * (+ APIReady, APISpecResolved)
  * while this replica holds the Lease. It reconciles from the informer stores on every change and
  * on a periodic resync, on its own thread, and writes only what differs.
  *
@@ -49,6 +52,8 @@ public final class StatusWriter {
     static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
+    private final ReferencedObjects referenced;
+    private final ApiSpecs specs;
     private final InformerCaches caches;
     private final RouteTable routes;
     private final DesiredStatus desired;
@@ -65,6 +70,15 @@ public final class StatusWriter {
 
     public StatusWriter(KubernetesClient client, InformerCaches caches, RouteTable routes, ApiAddressResolver addresses,
             String identity, String leaseNamespace, String leaseName, Duration resync) {
+        this(client, caches, routes, addresses, null, null, identity, leaseNamespace, leaseName, resync);
+    }
+
+    /** With the objects classes reference and the class APIs' own OpenAPI documents: their changes are reconciled too. */
+    public StatusWriter(KubernetesClient client, InformerCaches caches, RouteTable routes, ApiAddressResolver addresses,
+            ReferencedObjects referenced, ApiSpecs specs, String identity, String leaseNamespace, String leaseName,
+            Duration resync) {
+        this.referenced = referenced;
+        this.specs = specs;
         this.client = client;
         this.caches = caches;
         this.routes = routes;
@@ -83,6 +97,12 @@ public final class StatusWriter {
     public void start() {
         caches.onConnectorsChanged(this::requestReconcile);
         caches.onConnectorClassesChanged(this::requestReconcile);
+        if (referenced != null) {
+            referenced.onChanged(this::requestReconcile);
+        }
+        if (specs != null) {
+            specs.onChanged(this::requestReconcile);
+        }
         worker.scheduleWithFixedDelay(this::requestReconcile, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
         elect();
     }
@@ -224,7 +244,8 @@ public final class StatusWriter {
     private void reconcile() {
         for (ConnectorClass connectorClass : caches.connectorClasses()) {
             String name = connectorClass.getMetadata().getName();
-            desired.forClass(connectorClass, routes.problem(name))
+            desired.forClass(connectorClass, routes.problem(name),
+                    specs == null ? Optional.empty() : specs.state(name))
                     .ifPresent(patch -> write(ConnectorClass.class, null, name, patch));
         }
         for (Connector connector : caches.connectors()) {

@@ -1,5 +1,7 @@
 package io.connectors.api.status;
 
+import io.connectors.api.apiref.ApiSpecs;
+import io.connectors.api.apiref.ReferencedObjects;
 import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.forward.ApiAddressResolver;
 import io.connectors.api.resolve.InformerCaches;
@@ -20,10 +22,14 @@ public class StatusWriterLifecycle {
     private final InformerCaches caches;
     private final RouteTable routes;
     private final ApiAddressResolver addresses;
+    private final ReferencedObjects referenced;
+    private final ApiSpecs specs;
     private StatusWriter writer;
 
     StatusWriterLifecycle(ConnectorsConfig config, KubernetesClient client, InformerCaches caches, RouteTable routes,
-            ApiAddressResolver addresses) {
+            ApiAddressResolver addresses, ReferencedObjects referenced, ApiSpecs specs) {
+        this.referenced = referenced;
+        this.specs = specs;
         this.config = config;
         this.client = client;
         this.caches = caches;
@@ -37,7 +43,7 @@ public class StatusWriterLifecycle {
         }
         // Pod name when there is one, made unique so that a restarted pod never reuses a live identity.
         String identity = StatusWriter.hostname().orElse("connectors-api") + "-" + UUID.randomUUID().toString().substring(0, 8);
-        writer = new StatusWriter(client, caches, routes, addresses, identity, config.systemNamespace(),
+        writer = new StatusWriter(client, caches, routes, addresses, referenced, specs, identity, config.systemNamespace(),
                 config.statusWriter().leaseName(), config.statusWriter().resync());
         writer.start();
     }

@@ -58,6 +58,9 @@ class InstallManifestsIT {
             new Grant("authentication.k8s.io", "tokenreviews", "", Set.of("create")),
             new Grant("authorization.k8s.io", "subjectaccessreviews", "", Set.of("create")),
             new Grant("coordination.k8s.io", "leases", "connectors-system", Set.of("get", "create", "update")),
+            // objects ConnectorClasses reference (connectors-api-refs, as connectors.api-refs.kinds lists them)
+            new Grant("networking.k8s.io", "ingresses", "team-a", Set.of("get", "list", "watch")),
+            new Grant("projectcontour.io", "httpproxies", "team-a", Set.of("get", "list", "watch")),
             // and nothing of what it does not need
             new Grant("", "pods", "connectors-system", Set.of()),
             new Grant("", "serviceaccounts/token", "team-a", Set.of()),
@@ -111,6 +114,8 @@ class InstallManifestsIT {
                 "ClusterRoleBinding/connectors-api",
                 "ClusterRole/connectors-api-secrets",
                 "ClusterRoleBinding/connectors-api-secrets",
+                "ClusterRole/connectors-api-refs",
+                "ClusterRoleBinding/connectors-api-refs",
                 "ServiceAccount/connectors-api",
                 "ConfigMap/connectors-config",
                 "Deployment/connectors-api",

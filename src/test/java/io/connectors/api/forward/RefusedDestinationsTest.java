@@ -1,11 +1,13 @@
 package io.connectors.api.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.connectors.api.apiref.ApiSpecs;
 import io.connectors.api.model.ConnectorClassSpec.ApiSpec;
 import io.connectors.api.model.ModelFixtures;
 import io.connectors.api.model.NamedValue;
@@ -19,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -67,6 +70,9 @@ class RefusedDestinationsTest extends GatewayTest {
 
     @TestHTTPResource("/")
     URL gateway;
+
+    @Inject
+    ApiSpecs specs;
 
     private String namespace;
     private String token;
@@ -219,5 +225,16 @@ class RefusedDestinationsTest extends GatewayTest {
         } finally {
             client.close();
         }
+    }
+
+    @Test
+    void aPublishedOpenApiOnADeniedAddressIsNotFetched() {
+        String className = Fixtures.unique("selfreg-denied");
+        fixtures.connectorClass(className, Map.of(ApiSpecs.ANNOTATION, "/openapi.json"), new ApiSpec(null, tool.url(), null));
+        await().atMost(Fixtures.VISIBLE).untilAsserted(() -> assertThat(specs.state(className)).hasValueSatisfying(
+                state -> assertThat(state.error()).hasValueSatisfying(error -> assertThat(error)
+                        .contains("is not an allowed destination"))));
+        assertThat(specs.state(className).orElseThrow().document()).isEmpty();
+        assertThat(tool.pending()).isZero();
     }
 }

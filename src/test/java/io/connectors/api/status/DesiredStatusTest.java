@@ -3,6 +3,7 @@ package io.connectors.api.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.connectors.api.apiref.ApiSpecState;
 import io.connectors.api.forward.ApiAddressResolver;
 import io.connectors.api.model.Condition;
 import io.connectors.api.model.Connector;
@@ -84,11 +85,69 @@ class DesiredStatusTest {
                 List.of(new Condition("Ready", "True", "Probed", null, "t0", null)));
         Map<String, Object> status = statusOf(desired.forClass(cls(unresolved, previous), Optional.empty()));
         assertThat(apiReady(status)).containsEntry("status", "False").containsEntry("reason", "AddressNotResolved")
-                .containsEntry("message", "api address of connectorclass 'git' is not resolved");
+                .containsEntry("message", "api address of connectorclass 'git' is not resolved: uri \"relative/path\""
+                        + " is not an absolute URL and there is no ref to resolve it against");
         assertThat(status.get("conditions").toString()).contains("Ready").contains("Probed");
 
         ConnectorClassSpec.ApiSpec resolvable = new ConnectorClassSpec.ApiSpec(null, "http://api.example", null);
         assertThat(apiReady(statusOf(desired.forClass(cls(resolvable, null), Optional.of("paths is not an object")))))
                 .containsEntry("status", "False").containsEntry("reason", "InvalidOpenAPI");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> condition(Map<String, Object> status, String type) {
+        return ((List<Map<String, Object>>) status.get("conditions")).stream()
+                .filter(c -> type.equals(c.get("type"))).findFirst().orElseThrow();
+    }
+
+    private static ConnectorClass annotated(ConnectorClassStatus status) {
+        ConnectorClass cls = cls(new ConnectorClassSpec.ApiSpec(null, "http://127.0.0.1:8181", null), status);
+        cls.getMetadata().setAnnotations(Map.of("connectors.alauda.io/api-spec-path", "/openapi.json"));
+        return cls;
+    }
+
+    @Test
+    void aSelfRegisteredDocumentShowsItsHashAndWhenItChangedAndAFailureKeepsIt() {
+        ApiSpecState pending = ApiSpecState.NONE;
+        assertThat(condition(statusOf(desired.forClass(annotated(null), Optional.empty(), Optional.of(pending))),
+                "APISpecResolved")).containsEntry("status", "Unknown").containsEntry("reason", "Pending");
+
+        ApiSpecState fetched = new ApiSpecState("http://127.0.0.1:8181/openapi.json",
+                Optional.of(JsonNodeFactory.instance.objectNode()), "ab12", "\"ab12\"", Instant.parse("2026-11-29T10:00:00Z"),
+                Optional.empty(), Instant.parse("2026-11-29T10:00:00Z"));
+        Map<String, Object> status = statusOf(desired.forClass(annotated(null), Optional.empty(), Optional.of(fetched)));
+        assertThat(condition(status, "APISpecResolved")).containsEntry("status", "True").containsEntry("reason", "Fetched")
+                .containsEntry("message", "sha256:ab12, last changed 2026-11-29T10:00:00Z, from http://127.0.0.1:8181/openapi.json");
+        assertThat(condition(status, "APIReady")).containsEntry("status", "True");
+
+        ApiSpecState failed = new ApiSpecState(fetched.url(), fetched.document(), "ab12", "\"ab12\"", fetched.changedAt(),
+                Optional.of("HTTP 500 from http://127.0.0.1:8181/openapi.json"), Instant.parse("2026-11-29T10:05:00Z"));
+        assertThat(condition(statusOf(desired.forClass(annotated(null), Optional.empty(), Optional.of(failed))),
+                "APISpecResolved")).containsEntry("status", "False").containsEntry("reason", "FetchFailed")
+                .containsEntry("message", "fetching /openapi.json failed: HTTP 500 from http://127.0.0.1:8181/openapi.json;"
+                        + " still using the document sha256:ab12, last changed 2026-11-29T10:00:00Z,"
+                        + " from http://127.0.0.1:8181/openapi.json");
+
+        // written once, then left alone; without the annotation the condition goes
+        ConnectorClassStatus written = new ConnectorClassStatus(new ConnectorClassStatus.Api(
+                new ConnectorClassStatus.Address(null, "http://127.0.0.1:8181")), null, List.of(
+                new Condition("APIReady", "True", "Resolved", "the custom API is at http://127.0.0.1:8181", "t", null),
+                new Condition("APISpecResolved", "True", "Fetched", "sha256:ab12, last changed 2026-11-29T10:00:00Z,"
+                        + " from http://127.0.0.1:8181/openapi.json", "t", null)));
+        assertThat(desired.forClass(annotated(written), Optional.empty(), Optional.of(fetched))).isEmpty();
+        ConnectorClass notAnnotated = annotated(written);
+        notAnnotated.getMetadata().setAnnotations(null);
+        Map<String, Object> without = statusOf(desired.forClass(notAnnotated, Optional.empty(), Optional.empty()));
+        assertThat(without.get("conditions").toString()).doesNotContain("APISpecResolved");
+    }
+
+    @Test
+    void theProxyDestinationIsResolvedToo() {
+        ConnectorClass cls = new ConnectorClass();
+        cls.setMetadata(new ObjectMetaBuilder().withName("git").build());
+        cls.setSpec(new ConnectorClassSpec(null, null, null, new ConnectorClassSpec.Destination(
+                new ConnectorClassSpec.ObjectRef("Service", "proxy", "tools", null, null), "/p"), null));
+        Map<String, Object> status = statusOf(desired.forClass(cls, Optional.empty()));
+        assertThat(status.get("proxy")).isEqualTo(Map.of("httpAddress", Map.of("url", "http://proxy.tools.svc.cluster.local/p")));
     }
 }

@@ -2,6 +2,7 @@ package io.connectors.examples.gitapi;
 
 import io.connectors.sdk.ApiStatus;
 import io.connectors.sdk.BasicAuth;
+import io.connectors.sdk.OpenApiDocument;
 import io.connectors.sdk.Pagination;
 import io.connectors.sdk.PluginContext;
 import io.connectors.sdk.StatusException;
@@ -31,6 +32,24 @@ import java.util.concurrent.TimeoutException;
  * <p>Run it alone with {@link #main}: see docs/custom-apis.md.
  */
 public final class GitRefsApi implements AutoCloseable {
+
+    /**
+     * What this API serves, published at {@link OpenApiDocument#PATH}: its example class
+     * (docs/custom-apis.md) registers it with the annotation {@code connectors.alauda.io/api-spec-path}.
+     */
+    static final OpenApiDocument OPENAPI = OpenApiDocument.of("""
+            {"openapi": "3.0.1",
+             "info": {"title": "git refs", "version": "1"},
+             "paths": {
+               "/git/gitrefs": {"get": {
+                 "x-provider-type": "api",
+                 "summary": "branches and tags of a repository of the Connector's git server, paginated",
+                 "parameters": [
+                   {"name": "repositoryUrl", "in": "query", "required": true, "schema": {"type": "string"}},
+                   {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                   {"name": "itemsPerPage", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
+                 "responses": {"200": {"description": "{listMeta: {totalItems}, items: [{name, ref, type, commit}]}"}}}}}}
+            """);
 
     static final int MAX_ADVERTISEMENT_BYTES = 32 * 1024 * 1024;
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -91,6 +110,14 @@ public final class GitRefsApi implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request) {
+        if (request.path().equals(OpenApiDocument.PATH) && (request.method() == HttpMethod.GET
+                || request.method() == HttpMethod.HEAD)) {
+            OpenApiDocument.Answer openapi = OPENAPI.answer(request.getHeader("If-None-Match"));
+            request.response().setStatusCode(openapi.code());
+            openapi.headers().forEach(request.response()::putHeader);
+            request.response().end(openapi.body());
+            return;
+        }
         Future<String> answer;
         try {
             answer = answer(request);
