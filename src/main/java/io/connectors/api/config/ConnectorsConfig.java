@@ -37,6 +37,8 @@ public interface ConnectorsConfig {
 
     Metrics metrics();
 
+    Registry registry();
+
     interface Secrets {
         /**
          * Keep Secrets that can never be a Connector's credentials (service-account tokens, Helm
@@ -175,5 +177,23 @@ public interface ConnectorsConfig {
          */
         @WithDefault("500")
         int maxLabelValues();
+    }
+
+    /** Container registries: the token flow of proxy mode and the /v2/ route for registry clients. */
+    interface Registry {
+        /**
+         * How long a token of the gateway's registry token endpoint ({@code /v2/token}) is valid.
+         * Short: it stands for a reviewed Kubernetes token, which may be revoked meanwhile.
+         */
+        @WithDefault("5m")
+        Duration tokenTtl();
+
+        /** Gateway registry tokens held at once; the oldest go first beyond that. */
+        @WithDefault("10000")
+        long maxTokens();
+
+        /** Registry tokens obtained from registries' token services, kept until shortly before they expire. */
+        @WithDefault("10000")
+        long upstreamTokenCacheSize();
     }
 }

@@ -41,10 +41,13 @@ final class UpstreamCall {
      * that kept us waiting too long is the gateway's limit, answered 503 at once.
      */
     Future<HttpClientRequest> obtain(WaitingLines lines, String origin, Supplier<Future<HttpClientRequest>> pending) {
-        place = lines.enter(origin);
+        // A request sent twice (a registry's challenge answered) keeps the place it has.
         if (place == null) {
-            return Future.failedFuture(GatewayError.unavailable(
-                    "too many requests are waiting for " + upstream + "; try again later"));
+            place = lines.enter(origin);
+            if (place == null) {
+                return Future.failedFuture(GatewayError.unavailable(
+                        "too many requests are waiting for " + upstream + "; try again later"));
+            }
         }
         return pending.get()
                 .recover(failure -> Future.failedFuture(poolFailure(failure))).map(obtained -> {
@@ -54,6 +57,9 @@ final class UpstreamCall {
             }
             request = obtained;
             touch();
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
             timer = vertx.setTimer(Math.max(1, idleNanos / 1_000_000), id -> checkIdle());
             return obtained;
         });
