@@ -106,6 +106,7 @@ public class RegistryFlow {
         if (known != null) {
             return Future.succeededFuture(Optional.of(known));
         }
-        return client.probe(connection.plan().target(), connection.plan().trust(), connection.plan().upstream());
+        return client.probe(connection.plan().target(), connection.plan().trust(), connection.plan().upstream())
+                .map(challenge -> challenge.filter(RegistryInterceptor::hasUrlRealm));
     }
 }

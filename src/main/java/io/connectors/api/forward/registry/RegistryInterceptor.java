@@ -2,6 +2,7 @@ package io.connectors.api.forward.registry;
 
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.forward.Forwarder;
+import io.connectors.api.forward.UpstreamTarget;
 import io.connectors.api.registry.RegistryErrors;
 import io.connectors.api.registry.RegistryLocations;
 import io.vertx.core.Future;
@@ -44,7 +45,9 @@ final class RegistryInterceptor implements ProxyInterceptor {
 
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-        if (!tokenFlow) {
+        if (!tokenFlow || !isRegistryApi(connection.apiPath())) {
+            // Only the registry API (/v2/…) speaks the token protocol: other APIs' Bearer challenges
+            // (realm="GitLab", an OAuth server) are answered to the caller as they are.
             return context.sendRequest();
         }
         ProxyRequest request = context.request();
@@ -64,7 +67,8 @@ final class RegistryInterceptor implements ProxyInterceptor {
             if (response.getStatusCode() != 401) {
                 return Future.succeededFuture(response);
             }
-            Optional<Challenge> challenge = Challenge.bearer(response.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE));
+            Optional<Challenge> challenge = Challenge.bearer(response.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE))
+                    .filter(RegistryInterceptor::hasUrlRealm);
             if (challenge.isEmpty()) {
                 return Future.succeededFuture(response);
             }
@@ -97,6 +101,20 @@ final class RegistryInterceptor implements ProxyInterceptor {
             }
         }
         return context.sendResponse();
+    }
+
+    static boolean isRegistryApi(String apiPath) {
+        return apiPath.equals("/v2") || apiPath.startsWith(V2);
+    }
+
+    /** A realm the gateway can call: an absolute http(s) URL with a host. */
+    static boolean hasUrlRealm(Challenge challenge) {
+        try {
+            UpstreamTarget.parse(challenge.param("realm").orElse(""), "realm");
+            return true;
+        } catch (GatewayError e) {
+            return false;
+        }
     }
 
     /** A body, or one that may come: a Content-Length above 0, or any Transfer-Encoding. */

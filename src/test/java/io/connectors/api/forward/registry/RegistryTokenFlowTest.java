@@ -88,6 +88,9 @@ class RegistryTokenFlowTest extends GatewayTest {
         boolean write = !request.method().name().equals("GET") && !request.method().name().equals("HEAD");
         String challenge = "Bearer realm=\"http://" + realmHost + ":" + port + "/token\",service=\"fake-registry\""
                 + (repository.isEmpty() ? "" : ",scope=\"repository:" + repository + ":" + (write ? "pull,push" : "pull") + "\"");
+        if (path.startsWith("/v2/oddrealm/")) {
+            challenge = "Bearer realm=\"registry\",service=\"fake-registry\"";
+        }
         boolean tokenOk = authorization != null && authorization.matches("Bearer (anon|robot)-\\d+");
         if (!tokenOk || path.startsWith("/v2/always401/")) {
             request.response().setStatusCode(401).putHeader("WWW-Authenticate", challenge)
@@ -200,6 +203,22 @@ class RegistryTokenFlowTest extends GatewayTest {
         assertThat(registrySeen.get(1).bodyBytes()).isEqualTo(4096);
         assertThat(realmSeen).singleElement().satisfies(seen ->
                 assertThat(seen.uri()).endsWith("scope=repository%3Alib%3Apull%2Cpush"));
+    }
+
+    @Test
+    void onlyTheRegistryApiTakesPartAndOnlyWithARealmThatIsAUrl() {
+        connect("other", "kubernetes.io/basic-auth");
+
+        // Another API's Bearer challenge (a URL realm, even) is the caller's to read; the realm is not called.
+        as(token).get(apiPath(namespace, "other") + "/api/v4/user").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("/token"));
+        // A registry challenge whose realm is no URL: answered as it is, not a gateway error.
+        as(token).get(apiPath(namespace, "other") + "/v2/oddrealm/tags/list").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("realm=\"registry\""))
+                .body("errors[0].code", equalTo("UNAUTHORIZED"));
+
+        assertThat(realmSeen).isEmpty();
+        assertThat(registrySeen).hasSize(2).allSatisfy(seen -> assertThat(seen.authorization()).isEqualTo(ROBOT_BASIC));
     }
 
     @Test
