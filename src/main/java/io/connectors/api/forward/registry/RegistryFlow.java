@@ -61,7 +61,8 @@ public class RegistryFlow {
         Optional<RegistryLocations.ForRoute> route = exchange.route() instanceof GatewayRoute.Registry registry
                 ? Optional.of(RegistryLocations.forRoute(ctx.request(), registry, plan.target()))
                 : Optional.empty();
-        if (!tokenFlow && route.isEmpty()) {
+        String apiPath = exchange.route().apiPath().orElse("");
+        if (route.isEmpty() && (!tokenFlow || !RegistryInterceptor.isRegistryApi(apiPath))) {
             return Optional.empty();
         }
         Optional<RegistryTokenClient.Login> login = secret.filter(s -> LOGIN_TYPES.contains(Credentials.typeOf(s)))
@@ -69,8 +70,7 @@ public class RegistryFlow {
                         SecretData.required(s, "password")));
         String version = secret.map(s -> s.getMetadata().getUid() + "/" + s.getMetadata().getResourceVersion())
                 .orElse("");
-        Connection connection = new Connection(resolved.namespace(), resolved.name(), version, login, plan,
-                exchange.route().apiPath().orElse(""));
+        Connection connection = new Connection(resolved.namespace(), resolved.name(), version, login, plan, apiPath);
         return Optional.of(new RegistryInterceptor(this, connection, tokenFlow, route));
     }
 
