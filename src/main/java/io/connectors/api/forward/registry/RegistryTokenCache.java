@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +21,14 @@ public final class RegistryTokenCache {
             String scope) {
     }
 
-    private final AsyncCache<Key, RegistryToken> cache;
+    /**
+     * A fetch's outcome. Failures are values here, expiring at once, so that the cache does not log
+     * every refused token request as a failed load.
+     */
+    private record Attempt(RegistryToken token, Throwable failure) {
+    }
+
+    private final AsyncCache<Key, Attempt> cache;
 
     public RegistryTokenCache(long maximumSize) {
         this(maximumSize, Ticker.systemTicker());
@@ -29,12 +38,20 @@ public final class RegistryTokenCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .ticker(ticker)
-                .expireAfter(Expiry.<Key, RegistryToken>creating((key, token) -> token.usableFor()))
+                .expireAfter(Expiry.<Key, Attempt>creating((key, attempt) ->
+                        attempt.token() == null ? Duration.ZERO : attempt.token().usableFor()))
                 .buildAsync();
     }
 
     public CompletableFuture<RegistryToken> get(Key key, Supplier<CompletableFuture<RegistryToken>> fetch) {
-        return cache.get(key, (k, executor) -> fetch.get());
+        return cache.get(key, (k, executor) -> fetch.get().handle((token, failure) -> new Attempt(token, failure)))
+                .thenApply(attempt -> {
+                    if (attempt.failure() != null) {
+                        throw attempt.failure() instanceof CompletionException completion ? completion
+                                : new CompletionException(attempt.failure());
+                    }
+                    return attempt.token();
+                });
     }
 
     long size() {
