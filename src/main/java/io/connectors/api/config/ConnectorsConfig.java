@@ -49,6 +49,8 @@ public interface ConnectorsConfig {
 
     ApiSpec apiSpec();
 
+    Registry registry();
+
     interface Secrets {
         /**
          * Keep Secrets that can never be a Connector's credentials (service-account tokens, Helm
@@ -214,5 +216,23 @@ public interface ConnectorsConfig {
         /** Largest document accepted; a larger one is a failed fetch (the last good document stays). */
         @WithDefault("4194304")
         int maxBytes();
+    }
+
+    /** Container registries: the token flow of proxy mode and the /v2/ route for registry clients. */
+    interface Registry {
+        /**
+         * How long a token of the gateway's registry token endpoint ({@code /v2/token}) is valid.
+         * Short: it stands for a reviewed Kubernetes token, which may be revoked meanwhile.
+         */
+        @WithDefault("5m")
+        Duration tokenTtl();
+
+        /** Gateway registry tokens held at once; the oldest go first beyond that. */
+        @WithDefault("10000")
+        long maxTokens();
+
+        /** Registry tokens obtained from registries' token services, kept until shortly before they expire. */
+        @WithDefault("10000")
+        long upstreamTokenCacheSize();
     }
 }

@@ -1,6 +1,7 @@
 package io.connectors.api.forward;
 
 import io.connectors.api.config.ConnectorsConfig;
+import io.connectors.api.forward.registry.RegistryFlow;
 import io.connectors.api.request.Stages;
 import io.connectors.api.request.TrustedProxies;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Singleton
 public class Forwarder {
 
+    /**
+     * The {@link io.connectors.api.errors.GatewayError} an exchange was answered with instead of the
+     * upstream's answer (a ProxyContext attachment), so that a later interceptor may render it its own way.
+     */
+    public static final String GATEWAY_ERROR = "connectors.gateway-error";
+
     // Upgrades are not tunnelled by vertx-http-proxy here: its WebSocket path would send the
     // gateway's own URI and the caller's headers upstream. WebSocketTunnel does it instead.
     // An instance field, not a static one: no Vert.x object is created during native-image build-time init.
@@ -33,12 +40,14 @@ public class Forwarder {
     private final boolean tracing;
     private final HeaderHygiene.Denied denied;
     private final TrustedProxies trustedProxies;
+    private final RegistryFlow registries;
 
     Forwarder(UpstreamClients clients, Destinations destinations, WaitingLines waitingLines, ConnectorsConfig config,
             MeterRegistry registry, @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled,
-            TrustedProxies trustedProxies) {
+            TrustedProxies trustedProxies, RegistryFlow registries) {
         this.trustedProxies = trustedProxies;
         this.clients = clients;
+        this.registries = registries;
         this.destinations = destinations;
         this.waitingLines = waitingLines;
         this.config = config.proxy();
@@ -73,10 +82,13 @@ public class Forwarder {
                 // is this call's turn, only connecting can take time.
                 .setConnectTimeout(config.connectTimeout().toMillis());
         destination.apply(origin);
-        HttpProxy.reverseProxy(proxyOptions, client)
+        HttpProxy proxy = HttpProxy.reverseProxy(proxyOptions, client)
                 .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin)))
                 .addInterceptor(new ForwardingInterceptor(plan, trustedProxies.trusts(ctx.request()), denied,
-                        config.passSetCookie(), tracing, metrics, call))
-                .handle(ctx.request());
+                        config.passSetCookie(), tracing, metrics, call));
+        // Inside the forwarding interceptor: a registry token replaces what the plan set, and a
+        // request sent twice (after a registry's challenge) is cleaned and counted as one.
+        registries.interceptor(ctx, plan).ifPresent(proxy::addInterceptor);
+        proxy.handle(ctx.request());
     }
 }

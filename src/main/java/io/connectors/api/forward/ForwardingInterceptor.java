@@ -70,6 +70,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
                 .recover(failure -> {
             GatewayError error = UpstreamFailures.toGatewayError(failure, plan);
             LOG.debugf("upstream failure %s: %s", plan.target().origin(), failure.getClass().getName());
+            context.set(Forwarder.GATEWAY_ERROR, error);
             return Future.succeededFuture(request.release().response()
                     .setStatusCode(error.code())
                     .putHeader(HttpHeaders.CONTENT_TYPE, StatusBody.CONTENT_TYPE)

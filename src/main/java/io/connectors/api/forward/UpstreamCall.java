@@ -41,7 +41,10 @@ final class UpstreamCall {
      * that kept us waiting too long is the gateway's limit, answered 503 at once.
      */
     Future<HttpClientRequest> obtain(WaitingLines lines, String origin, Supplier<Future<HttpClientRequest>> pending) {
-        place = lines.enter(origin, upstream);
+        // A request sent twice (a registry's challenge answered) keeps the place it has.
+        if (place == null) {
+            place = lines.enter(origin, upstream);
+        }
         return place.turn().compose(turn -> {
             if (callerGone || finished) {
                 return Future.failedFuture(GatewayError.badGateway("the caller went away before " + upstream + " was called"));
@@ -54,6 +57,9 @@ final class UpstreamCall {
             }
             request = obtained;
             touch();
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
             timer = vertx.setTimer(Math.max(1, idleNanos / 1_000_000), id -> checkIdle());
             return obtained;
         });

@@ -80,4 +80,29 @@ public sealed interface GatewayRoute {
     /** {@code /connectors/v1alpha1/connectorclasses/{class}/openapi}. */
     record ClassOpenApi(String className) implements GatewayRoute {
     }
+
+    /** {@code /v2/}: the registry API's base, where registry clients learn how to authenticate. */
+    record RegistryBase() implements GatewayRoute {
+    }
+
+    /** {@code /v2/token}: the gateway's registry token endpoint (Basic, password = a Kubernetes token). */
+    record RegistryTokenEndpoint() implements GatewayRoute {
+    }
+
+    /**
+     * {@code /v2/namespaces/{ns}/connectors/{name}/<repo>/…}: the Connector's registry at
+     * {@code /v2/<repo>/…} ({@code canonicalApiPath}, canonical, starting with "/v2/").
+     */
+    record Registry(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
+
+        @Override
+        public Optional<ConnectorRef> connector() {
+            return Optional.of(new ConnectorRef(namespace, name));
+        }
+
+        @Override
+        public Optional<String> apiPath() {
+            return Optional.of(canonicalApiPath);
+        }
+    }
 }

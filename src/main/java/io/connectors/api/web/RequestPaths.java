@@ -7,6 +7,9 @@ import io.connectors.api.request.GatewayRoute.ConnectorApi;
 import io.connectors.api.request.GatewayRoute.ConnectorOpenApi;
 import io.connectors.api.request.GatewayRoute.LegacyResource;
 import io.connectors.api.request.GatewayRoute.NamespaceOpenApi;
+import io.connectors.api.request.GatewayRoute.Registry;
+import io.connectors.api.request.GatewayRoute.RegistryBase;
+import io.connectors.api.request.GatewayRoute.RegistryTokenEndpoint;
 import io.connectors.api.request.GatewayRoute.Version;
 import io.connectors.api.route.CanonicalPath;
 import java.util.regex.Pattern;
@@ -20,6 +23,7 @@ public final class RequestPaths {
 
     public static final String ROOT = "/connectors/";
     private static final String API_ROOT = "/connectors/v1alpha1/";
+    public static final String REGISTRY_ROOT = "/v2/";
     /**
      * Namespace and object names: RFC 1123 DNS subdomains, as Kubernetes allows them (dot-separated
      * labels: {@code a..b} and {@code a.-b} are no names), 253 chars at most ({@link #name}).
@@ -35,6 +39,9 @@ public final class RequestPaths {
     }
 
     private static GatewayRoute parseCanonical(String path) {
+        if (path.equals("/v2") || path.startsWith(REGISTRY_ROOT)) {
+            return parseRegistry(path);
+        }
         if (path.equals("/connectors/version")) {
             return new Version();
         }
@@ -62,6 +69,24 @@ public final class RequestPaths {
         }
         if (head.length == 3 && head[2].equals("openapi")) {
             return new ConnectorOpenApi(name(head[0], "namespace"), name(head[1], "connector"));
+        }
+        throw notFound();
+    }
+
+    /**
+     * The registry route: {@code /v2/}, {@code /v2/token}, and
+     * {@code /v2/namespaces/{ns}/connectors/{name}/<repo>/…}, which is the Connector's {@code /v2/<repo>/…}.
+     */
+    private static GatewayRoute parseRegistry(String path) {
+        if (path.equals("/v2") || path.equals(REGISTRY_ROOT)) {
+            return new RegistryBase();
+        }
+        if (path.equals(REGISTRY_ROOT + "token")) {
+            return new RegistryTokenEndpoint();
+        }
+        String[] head = path.substring(REGISTRY_ROOT.length()).split("/", 5);
+        if (head.length == 5 && head[0].equals("namespaces") && head[2].equals("connectors") && !head[4].isEmpty()) {
+            return new Registry(name(head[1], "namespace"), name(head[3], "connector"), REGISTRY_ROOT + head[4]);
         }
         throw notFound();
     }
