@@ -43,12 +43,12 @@ if [[ "$MODE" == full ]]; then
   WRK_SECONDS=10 GW_WARMUP=20 LAT_SECONDS=20 LAT_WARMUP=3 BIG_MIB=1024
   TOKENS=1000 TOKEN_CONNECTORS=100 PER_TOKEN=5 REPEAT=2
   SCALE_CONNECTORS=10000 SCALE_CLASSES=500 SCALE_PATHS=50
-  JMH_ARGS=(-wi 3 -w 2s -i 5 -r 2s -f 1) START_SAMPLES=2
+  JMH_ARGS=(-wi 3 -w 2s -i 5 -r 2s -f 1) START_SAMPLES=1 AOT_SAMPLES=3 TIME_LIMIT=40
 else
   WRK_SECONDS=2 GW_WARMUP=4 LAT_SECONDS=2 LAT_WARMUP=2 BIG_MIB=32
   TOKENS=50 TOKEN_CONNECTORS=10 PER_TOKEN=2 REPEAT=2
   SCALE_CONNECTORS=500 SCALE_CLASSES=20 SCALE_PATHS=50
-  JMH_ARGS=(-wi 1 -w 1s -i 1 -r 2s -f 1) START_SAMPLES=1
+  JMH_ARGS=(-wi 1 -w 1s -i 1 -r 2s -f 1) START_SAMPLES=1 AOT_SAMPLES=0 TIME_LIMIT=10
 fi
 SUITE_START=$(date +%s)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -88,11 +88,16 @@ ulimit -n "$(ulimit -Hn)"
 rm -rf "$WORK"; mkdir -p "$WORK"
 suite_cleanup() {
   set +e
+  [[ -n "${WATCHDOG:-}" ]] && { pkill -P "$WATCHDOG" 2>/dev/null; kill "$WATCHDOG" 2>/dev/null; }
   [[ -n "${PEAK_PID:-}" ]] && kill "$PEAK_PID" 2>/dev/null
   [[ -f "$WORK/nginx-proxy/nginx.pid" ]] && kill "$(cat "$WORK/nginx-proxy/nginx.pid")" 2>/dev/null
   stack_cleanup
 }
 trap suite_cleanup EXIT
+trap 'exit 143' TERM INT
+# Self-stopping: every step is bounded on its own; this bounds the whole run on a machine busier than expected.
+( sleep $((TIME_LIMIT * 60)); log "time limit of $TIME_LIMIT min reached: stopping"; kill -TERM $$ ) 9>&- >/dev/null 2>&1 &
+WATCHDOG=$!
 RESULTS="$WORK/results.md"
 declare -A R   # R[setup|measure] = value
 
@@ -398,10 +403,10 @@ train() { # train JDK JAVA_OPTS… : a run with some traffic through both modes,
   cp "$WORK/gateway.log" "$WORK/gateway-train-$(basename "$jdk").log" 2>/dev/null || true
 }
 median() { tr ' ' '\n' | grep -E '^[0-9]+$' | sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]; else print "failed"}'; }
-start_row() { # start_row KEY LABEL JDK OPTS… : START_SAMPLES starts, the median
-  local key="$1" label="$2" jdk="$3" all="" i
-  shift 3
-  for ((i = 1; i <= START_SAMPLES; i++)); do
+start_row() { # start_row KEY SAMPLES LABEL JDK OPTS… : SAMPLES starts, the median
+  local key="$1" samples="$2" label="$3" jdk="$4" all="" i
+  shift 4
+  for ((i = 1; i <= samples; i++)); do
     first_200 "$key-$i" "$jdk" "$@"
     all+="$FIRST_MS "
     stop_gateway
@@ -410,23 +415,25 @@ start_row() { # start_row KEY LABEL JDK OPTS… : START_SAMPLES starts, the medi
 }
 START_KEYS=()
 log "start to first proxied 200: JDK 17"
-start_row jdk17 "JDK 17 ($("$JDK17/bin/java" -version 2>&1 | head -1 | grep -Eo '"[^"]+"' | tr -d '"'))" "$JDK17"; START_KEYS+=(jdk17)
+start_row jdk17 "$START_SAMPLES" "JDK 17 ($("$JDK17/bin/java" -version 2>&1 | head -1 | grep -Eo '"[^"]+"' | tr -d '"'))" "$JDK17"; START_KEYS+=(jdk17)
 if [[ "$MODE" == full ]]; then
   log "start to first proxied 200: JDK 17 with an AppCDS archive (-XX:ArchiveClassesAtExit, then -XX:SharedArchiveFile)"
   train "$JDK17" -XX:ArchiveClassesAtExit="$WORK/app.jsa"
-  start_row jdk17-cds "JDK 17 + AppCDS archive" "$JDK17" -XX:SharedArchiveFile="$WORK/app.jsa"; START_KEYS+=(jdk17-cds)
+  start_row jdk17-cds "$START_SAMPLES" "JDK 17 + AppCDS archive" "$JDK17" -XX:SharedArchiveFile="$WORK/app.jsa"; START_KEYS+=(jdk17-cds)
 fi
-if [[ -n "$JDK25" && -x "$JDK25/bin/java" ]]; then
+if (( AOT_SAMPLES == 0 )); then
+  log "--smoke: no AOT-cache training run (the full run has it)"
+elif [[ -n "$JDK25" && -x "$JDK25/bin/java" ]]; then
   J25=$("$JDK25/bin/java" -version 2>&1 | head -1 | grep -Eo '"[^"]+"' | tr -d '"')
   if [[ "$MODE" == full ]]; then
     log "start to first proxied 200: Temurin $J25"
-    start_row jdk25 "Temurin $J25" "$JDK25"; START_KEYS+=(jdk25)
+    start_row jdk25 "$START_SAMPLES" "Temurin $J25" "$JDK25"; START_KEYS+=(jdk25)
   fi
   log "start to first proxied 200: Temurin $J25 with an AOT cache (training: -XX:AOTCacheOutput, then -XX:AOTCache)"
   train "$JDK25" -XX:AOTCacheOutput="$WORK/app.aot"
   if [[ -s "$WORK/app.aot" ]]; then
     R[start|aot-size]=$(( $(stat -c %s "$WORK/app.aot") / 1024 / 1024 ))
-    start_row jdk25-aot "Temurin $J25 + AOT cache (${R[start|aot-size]} MiB)" "$JDK25" -XX:AOTCache="$WORK/app.aot"
+    start_row jdk25-aot "$AOT_SAMPLES" "Temurin $J25 + AOT cache (${R[start|aot-size]} MiB)" "$JDK25" -XX:AOTCache="$WORK/app.aot"
     START_KEYS+=(jdk25-aot)
   else
     log "no AOT cache was written (see $WORK/gateway-train-*.log)"
