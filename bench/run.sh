@@ -51,6 +51,7 @@ else
   JMH_ARGS=(-wi 1 -w 1s -i 1 -r 2s -f 1) START_SAMPLES=1 AOT_SAMPLES=0 TIME_LIMIT=10
 fi
 SUITE_START=$(date +%s)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null)" ]] && COMMIT="$COMMIT+changes"
 
@@ -473,7 +474,7 @@ ELAPSED=$(( $(date +%s) - SUITE_START ))
   echo "Command: \`./mvnw -B -ntp package -DskipTests && bench/run.sh$([[ $MODE == smoke ]] && echo ' --smoke')\`" \
     "(GATEWAY_JAVA_OPTS=\"$GATEWAY_JAVA_OPTS\" RATE=$RATE CONNECTIONS=$CONNECTIONS; wrk ${WRK_SECONDS} s per size," \
     "gateway warm-up ${GW_WARMUP} s, open loop ${LAT_SECONDS} s + ${LAT_WARMUP} s, ${BIG_MIB} MiB streams)." \
-    "Gateway: $JAVA17, ready in ${GW_READY_MS} ms. Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)." \
+    "Gateway: $JAVA17, ready in ${GW_READY_MS} ms. Load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg)." \
     "The suite took $((ELAPSED / 60)) min $((ELAPSED % 60)) s."
   echo
   echo "| setup | 1 KiB req/s (×nginx, ×direct) | 64 KiB req/s (×nginx) | CPU s / 10k req, 1 KiB / 64 KiB | latency at $RATE req/s, p50 / p99 / p99.9 ms (open loop) | RSS idle → under load, MiB | ${BIG_MIB} MiB down MB/s (×nginx), peak RSS | ${BIG_MIB} MiB up MB/s (×nginx), peak RSS |"
@@ -536,7 +537,7 @@ ELAPSED=$(( $(date +%s) - SUITE_START ))
 } > "$WORK/chart.dat"
 CHART="$WORK/suite.png"
 gnuplot > "$WORK/gnuplot.log" 2>&1 <<EOF || log "gnuplot failed (see $WORK/gnuplot.log)"
-set terminal pngcairo size 1500,480 font "sans,10"
+set terminal pngcairo size 1500,540 font "sans,10" noenhanced
 set output "$CHART"
 set multiplot layout 1,3 title "connectors-api bench/run.sh$([[ $MODE == smoke ]] && echo ' --smoke'), $DATE, commit $COMMIT, $(nproc) cores"
 set style data histograms
@@ -544,6 +545,7 @@ set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
 set xtics rotate by -30 scale 0 font ",9"
+set bmargin 8
 set grid ytics
 set key top right font ",9"
 set yrange [0:*]
