@@ -61,7 +61,8 @@ log "gateway pid $GW_PID ready in $READY_MS ms"
 (umask 077; printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$KUBE_TOKEN_ALICE" > "$WORK/auth.lua")
 WRK=(wrk -t2 -c"$CONNECTIONS" --timeout 10s --latency -s "$WORK/auth.lua" "$GW/small.json")
 JCMD="$(dirname "$(readlink -f "$(command -v java)")")/jcmd"
-profiler() { "$JCMD" "$GW_PID" JVMTI.agent_load "$AP_LIB" "$1" >> "$WORK/jcmd.log" 2>&1; }
+# jcmd reads NAME=VALUE as its own option: the agent's argument string goes in double quotes.
+profiler() { "$JCMD" "$GW_PID" JVMTI.agent_load "$AP_LIB" "\"$1\"" >> "$WORK/jcmd.log" 2>&1 || true; }
 
 log "warm-up: $WARMUP s of wrk (not profiled)"
 "${WRK[@]}" -d"${WARMUP}s" > "$WORK/wrk-warmup.txt" 2>&1 || true
