@@ -45,7 +45,8 @@ if ./mvnw -B -ntp -q dependency:get -Dartifact="tools.profiler:async-profiler:$A
   jar_file="$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar"
   arch=linux-x64; [[ "$(uname -m)" == aarch64 ]] && arch=linux-arm64
   mkdir -p "$WORK/async-profiler"
-  if unzip -o -q -j "$jar_file" "$arch/libasyncProfiler.so" -d "$WORK/async-profiler" 2>/dev/null; then
+  if python3 -c 'import sys, zipfile; open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+       "$jar_file" "$arch/libasyncProfiler.so" "$WORK/async-profiler/libasyncProfiler.so" 2>/dev/null; then
     AP_LIB="$WORK/async-profiler/libasyncProfiler.so"
   fi
 fi
