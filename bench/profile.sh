@@ -84,5 +84,5 @@ fi
 for f in cpu.html alloc.html gateway.jfr; do
   [[ -s "$WORK/$f" ]] && log "written: $WORK/$f" || log "missing: $f (see $WORK/jcmd.log)"
 done
-awk '/Requests\/sec/ {print "[profile] load while profiled: " $2 " req/s (" FILENAME ")"}' "$WORK"/wrk-cpu.txt "$WORK"/wrk-alloc.txt 2>/dev/null >&2 || true
+awk '/Requests\/sec/ {print "[profile] load while profiled: " $2 " req/s (" FILENAME ")"}' "$WORK"/wrk-cpu.txt "$WORK"/wrk-alloc.txt >&2 2>/dev/null || true
 }
