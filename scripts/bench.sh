@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh - throughput, latency and memory of the packaged gateway, each compared with a
 # baseline measured in the same run (the tool called directly). Loopback only, bounded in time.
+# The full suite (nginx and haproxy as peers, open-loop latency, tokens, scale, start times) is
+# bench/run.sh; this script stays as the quick gateway-versus-direct check.
 #
 #   scripts/bench.sh            # needs target/quarkus-app (./mvnw package -DskipTests)
 #

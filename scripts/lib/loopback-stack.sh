@@ -6,14 +6,16 @@
 #   stack_nginx WORK BIG_MIB       nginx on a free port: /small.json (1 KiB), /big.bin (BIG_MIB MiB),
 #                                  /upload (body discarded), PUT /dav/* (stored in WORK/www/dav),
 #                                  /slow (answers after 30 s), /nginx_status (stub_status);
-#                                  sets TOOL_PORT, TOOL
+#                                  sets TOOL_PORT, TOOL; STACK_NGINX_EXTRA, if set, goes into its server block
 #   stack_cluster WORK             scripts/local-cluster.sh + CRDs + one Connector default/static to
 #                                  the tool (bearer-token Secret, write passthrough on), get for alice;
 #                                  sources the cluster's env (KUBE_TOKEN_ALICE, KUBECTL, …)
 #   stack_gateway WORK JAVA_OPT…   java JAVA_OPT… -jar WORK/app/quarkus-run.jar (a copy of
 #                                  target/quarkus-app, so a rebuild cannot pull classes from under it),
 #                                  plain HTTP on a free port, management on another; waits for ready;
-#                                  sets GW_PID, GW_PORT, GW_MANAGEMENT_PORT, GW, READY_MS
+#                                  sets GW_PID, GW_PORT, GW_MANAGEMENT_PORT, GW, READY_MS;
+#                                  with STACK_GATEWAY_NO_WAIT=1 it returns once started (GW_START_NS set,
+#                                  READY_MS not), for callers that time the start themselves
 #   stack_cleanup                  stops what the functions above started (install it as an EXIT trap)
 # Callers set HERE, ROOT and log() before sourcing.
 
@@ -78,6 +80,7 @@ http {
     location /dav/ { dav_methods PUT; create_full_put_path on; }
     location = /slow { $slow }
     location = /nginx_status { stub_status; }
+    ${STACK_NGINX_EXTRA:-}
   }
 }
 EOF
@@ -142,7 +145,8 @@ stack_gateway() {
   shift
   STACK_WORK="$work"
   rm -rf "$work/app"
-  cp -r "$ROOT/target/quarkus-app" "$work/app"
+  # -a keeps the jars' times: a CDS/AOT cache made by an earlier run stays valid for this copy
+  cp -a "$ROOT/target/quarkus-app" "$work/app"
   GW_PORT=$(free_port)
   GW_TLS_PORT=$(free_port)
   GW_MANAGEMENT_PORT=$(free_port)
@@ -160,6 +164,9 @@ stack_gateway() {
     java "$@" -jar "$work/app/quarkus-run.jar" > "$work/gateway.log" 2>&1 &
   GW_PID=$!
   STACK_PIDS+=("$GW_PID")
+  GW_START_NS=$start
+  GW="http://127.0.0.1:$GW_PORT/connectors/v1alpha1/default/static/path"
+  [[ -z "${STACK_GATEWAY_NO_WAIT:-}" ]] || return 0
   for _ in $(seq 1 300); do
     curl -sf "http://127.0.0.1:$GW_MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1 && break
     kill -0 "$GW_PID" 2>/dev/null || { log "the gateway exited; see $work/gateway.log"; tail -20 "$work/gateway.log" >&2; exit 1; }
