@@ -60,6 +60,9 @@ public class TokenReviewer {
         this.audiences = List.copyOf(audiences);
         this.cache = Caffeine.newBuilder()
                 .maximumSize(cacheSize)
+                // Its upkeep (expiry, eviction) runs on the calling event loop, a few entries at a time:
+                // handing it to the common pool woke another thread every few requests.
+                .executor(Runnable::run)
                 .expireAfter(Expiry.<String, Optional<CallerIdentity>>creating(
                         (key, identity) -> identity.isPresent() ? valid : invalid))
                 .buildAsync();

@@ -40,6 +40,9 @@ public class AccessReviewer {
         Duration deny = config.auth().denyTtl();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.auth().cacheSize())
+                // Its upkeep (expiry, eviction) runs on the calling event loop, a few entries at a time:
+                // handing it to the common pool woke another thread every few requests.
+                .executor(Runnable::run)
                 .expireAfter(Expiry.<Key, Boolean>creating((key, allowed) -> allowed ? allow : deny))
                 .buildAsync();
         this.metrics = new ReviewMetrics(registry, "subjectaccessreview");
