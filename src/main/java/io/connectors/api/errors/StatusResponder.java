@@ -1,5 +1,6 @@
 package io.connectors.api.errors;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -30,7 +31,31 @@ public final class StatusResponder {
     }
 
     public static void respond(RoutingContext ctx, Throwable failure) {
-        GatewayError error = asGatewayError(failure);
+        respond(ctx, asGatewayError(failure), STATUS);
+    }
+
+    /** How an error is written: a Kubernetes Status, or the error format of the API a route serves. */
+    public interface ErrorFormat {
+        /** Sets the status code, content type and any header of the format. */
+        void head(RoutingContext ctx, HttpServerResponse response, GatewayError error);
+
+        Buffer body(GatewayError error);
+    }
+
+    private static final ErrorFormat STATUS = new ErrorFormat() {
+        @Override
+        public void head(RoutingContext ctx, HttpServerResponse response, GatewayError error) {
+            response.setStatusCode(error.code()).putHeader(HttpHeaders.CONTENT_TYPE, StatusBody.CONTENT_TYPE);
+        }
+
+        @Override
+        public Buffer body(GatewayError error) {
+            return StatusBody.of(error);
+        }
+    };
+
+    /** Answers {@code error} in {@code format}, unless an answer is already under way. */
+    public static void respond(RoutingContext ctx, GatewayError error, ErrorFormat format) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
@@ -45,14 +70,14 @@ public final class StatusResponder {
         if (error.retryAfterSeconds() > 0) {
             response.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
         }
-        response.setStatusCode(error.code()).putHeader(HttpHeaders.CONTENT_TYPE, StatusBody.CONTENT_TYPE);
+        format.head(ctx, response, error);
         if (error.closesConnection()) {
             io.vertx.core.http.HttpConnection connection = ctx.request().connection();
             ClosingConnections.add(connection);
             response.putHeader(HttpHeaders.CONNECTION, "close");
-            response.end(StatusBody.of(error)).onComplete(written -> connection.close());
+            response.end(format.body(error)).onComplete(written -> connection.close());
             return;
         }
-        response.end(StatusBody.of(error));
+        response.end(format.body(error));
     }
 }

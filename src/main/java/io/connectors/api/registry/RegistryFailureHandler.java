@@ -1,10 +1,9 @@
 package io.connectors.api.registry;
 
-import io.connectors.api.errors.ClosingConnections;
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.errors.StatusResponder;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpConnection;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -20,10 +19,29 @@ public class RegistryFailureHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = Logger.getLogger(RegistryFailureHandler.class);
 
+    /** The registry's error format; a 401 carries the challenge to the gateway's token endpoint. */
+    private static final StatusResponder.ErrorFormat REGISTRY = new StatusResponder.ErrorFormat() {
+        @Override
+        public void head(RoutingContext ctx, HttpServerResponse response, GatewayError error) {
+            if (error.code() == 401) {
+                response.putHeader(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE,
+                        RegistryLocations.challenge(ctx.request()));
+            }
+            response.setStatusCode(error.code())
+                    .putHeader(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, RegistryErrors.CONTENT_TYPE);
+        }
+
+        @Override
+        public Buffer body(GatewayError error) {
+            return RegistryErrors.body(error);
+        }
+    };
+
     @Override
     public void handle(RoutingContext ctx) {
         try {
-            respond(ctx, error(ctx));
+            StatusResponder.respond(ctx, error(ctx), REGISTRY);
         } catch (Throwable unexpected) {
             LOG.errorf("registry failure handler could not answer: %s", unexpected.getClass().getName());
             try {
@@ -42,34 +60,5 @@ public class RegistryFailureHandler implements Handler<RoutingContext> {
                     code == 404 ? "the server could not find the requested resource" : "the request failed");
         }
         return StatusResponder.asGatewayError(failure);
-    }
-
-    private static void respond(RoutingContext ctx, GatewayError error) {
-        HttpServerResponse response = ctx.response();
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        if (response.headWritten()) {
-            response.reset();
-            return;
-        }
-        ctx.request().resume();
-        if (error.retryAfterSeconds() > 0) {
-            response.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
-        }
-        if (error.code() == 401) {
-            response.putHeader(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE, RegistryLocations.challenge(ctx.request()));
-        }
-        response.setStatusCode(error.code())
-                .putHeader(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION)
-                .putHeader(HttpHeaders.CONTENT_TYPE, RegistryErrors.CONTENT_TYPE);
-        if (error.closesConnection()) {
-            HttpConnection connection = ctx.request().connection();
-            ClosingConnections.add(connection);
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-            response.end(RegistryErrors.body(error)).onComplete(written -> connection.close());
-            return;
-        }
-        response.end(RegistryErrors.body(error));
     }
 }
