@@ -78,9 +78,9 @@ public class Forwarder {
                 .setPort(plan.target().port())
                 .setSsl(plan.target().tls())
                 .setFollowRedirects(false)
-                // Waiting for a turn is WaitingLines' business (pool-wait-timeout, then 503); once it
-                // is this call's turn, only connecting can take time.
-                .setConnectTimeout(config.connectTimeout().toMillis());
+                // How long a request may wait for a pooled connection, on top of connecting one:
+                // past that the pool is busy, and the caller is told so (503) instead of waiting on.
+                .setConnectTimeout(config.poolWaitTimeout().plus(config.connectTimeout()).toMillis());
         destination.apply(origin);
         HttpProxy proxy = HttpProxy.reverseProxy(proxyOptions, client)
                 .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin)))

@@ -41,17 +41,23 @@ final class UpstreamCall {
      * that kept us waiting too long is the gateway's limit, answered 503 at once.
      */
     Future<HttpClientRequest> obtain(WaitingLines lines, String origin, Supplier<Future<HttpClientRequest>> pending) {
+        if (callerGone || finished) {
+            // The exchange ended before the proxy asked for its origin (the caller left meanwhile):
+            // taking a place now would keep it for good, as nothing would give it back.
+            return Future.failedFuture(GatewayError.badGateway("the caller went away before " + upstream + " was called"));
+        }
         // A request sent twice (a registry's challenge answered) keeps the place it has.
         if (place == null) {
-            place = lines.enter(origin, upstream);
-        }
-        return place.turn().compose(turn -> {
-            if (callerGone || finished) {
-                return Future.failedFuture(GatewayError.badGateway("the caller went away before " + upstream + " was called"));
+            place = lines.enter(origin);
+            if (place == null) {
+                return Future.failedFuture(GatewayError.unavailable(
+                        "too many requests are waiting for " + upstream + "; try again later"));
             }
-            return pending.get().recover(failure -> Future.failedFuture(poolFailure(failure)));
-        }).map(obtained -> {
+        }
+        WaitingLines.Place held = place;
+        return pending.get().recover(failure -> Future.failedFuture(poolFailure(failure))).map(obtained -> {
             if (callerGone || finished) {
+                held.leave();
                 obtained.reset();
                 throw GatewayError.badGateway("the caller went away before " + upstream + " was called");
             }
@@ -65,10 +71,12 @@ final class UpstreamCall {
         });
     }
 
-    /** The client's own wait queue is only a backstop (WaitingLines bounds the line); full, it is the same 503. */
     private Throwable poolFailure(Throwable failure) {
         if (failure instanceof ConnectionPoolTooBusyException) {
             return GatewayError.unavailable("too many requests are waiting for " + upstream + "; try again later");
+        }
+        if (failure instanceof TimeoutException) {
+            return GatewayError.unavailable("no connection to " + upstream + " became free in time; try again later");
         }
         return failure;
     }
