@@ -116,6 +116,7 @@ wait "$WRK_PID" || { log "wrk failed"; cat "$WORK/wrk-soak.txt" >&2; }
 END_RSS=$(rss)
 sleep 2
 AFTER_FDS=$(fds)
+AFTER_CALLS=$(gw_upstream_calls)
 
 REQUESTS=$(wrk_field "$WORK/wrk-soak.txt" requests)
 NON2XX=$(wrk_field "$WORK/wrk-soak.txt" non2xx)
@@ -138,6 +139,8 @@ check "gateway open fds under load, $(wc -l < "$WORK/samples.tsv") samples (flat
   "$(( FD_MAX - FD_MIN <= FD_MEAN / 10 + POOL ? 1 : 0 ))" "min $FD_MIN, max $FD_MAX; idle $IDLE_FDS"
 check "gateway open fds 2 s after the load (≤ idle + one pool)" "$(( AFTER_FDS <= IDLE_FDS + POOL ? 1 : 0 ))" \
   "$AFTER_FDS (idle $IDLE_FDS)"
+check "requests the gateway counts as under way at the tool after the load (connectors_upstream_calls = 0)" \
+  "$(( AFTER_CALLS == 0 ? 1 : 0 ))" "$AFTER_CALLS"
 
 log "burst: $BURST callers give up after 1 s on /slow"
 BEFORE_BURST=$(tool_conns)
@@ -149,6 +152,9 @@ check "after $BURST callers gave up (curl --max-time 1 on /slow): a normal reque
   "$NORMAL; gateway→tool connections $BEFORE_BURST before, $AFTER_BURST 1 s after"
 check "abandoned upstream requests cancelled (gateway→tool connections 1 s after the burst < pool)" \
   "$(( AFTER_BURST < POOL ? 1 : 0 ))" "$AFTER_BURST < $POOL"
+BURST_CALLS=$(gw_upstream_calls)
+check "places at the tool given back by the callers who gave up (connectors_upstream_calls = 0)" \
+  "$(( BURST_CALLS == 0 ? 1 : 0 ))" "$BURST_CALLS"
 
 log "streams: ${BIG_MIB} MiB down and up"
 BIG_SHA=$(sha256sum "$WORK/www/big.bin" | cut -d' ' -f1)

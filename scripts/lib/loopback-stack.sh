@@ -16,6 +16,8 @@
 #                                  sets GW_PID, GW_PORT, GW_MANAGEMENT_PORT, GW, READY_MS;
 #                                  with STACK_GATEWAY_NO_WAIT=1 it returns once started (GW_START_NS set,
 #                                  READY_MS not), for callers that time the start themselves
+#   gw_upstream_calls              the gateway's requests under way or waiting at upstreams (its gauge
+#                                  connectors_upstream_calls, summed), once it stops falling or after 5 s
 #   stack_cleanup                  stops what the functions above started (install it as an EXIT trap)
 # Callers set HERE, ROOT and log() before sourcing.
 
@@ -174,4 +176,17 @@ stack_gateway() {
   done
   READY_MS=$(( ($(date +%s%N) - start) / 1000000 ))
   GW="http://127.0.0.1:$GW_PORT/connectors/v1alpha1/default/static/path"
+}
+
+gw_upstream_calls() {
+  # A place at an upstream that is never given back would wedge that tool for every caller once
+  # enough of them pile up: after a load ends, this must come back to 0.
+  local n _
+  for _ in $(seq 1 50); do
+    n=$(curl -s "http://127.0.0.1:$GW_MANAGEMENT_PORT/q/metrics" \
+      | awk '/^connectors_upstream_calls\{/ {n += $NF} END {printf "%d\n", n}')
+    [[ "$n" == 0 ]] && break
+    sleep 0.1
+  done
+  echo "$n"
 }

@@ -1,6 +1,7 @@
 package io.connectors.api.errors;
 
 import io.vertx.core.Handler;
+import io.connectors.api.request.Exchange;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -28,7 +29,7 @@ public class FailureHandler implements Handler<RoutingContext> {
         } catch (Throwable unexpected) {
             LOG.errorf("failure handler could not answer: %s", unexpected.getClass().getName());
             try {
-                ctx.response().reset();
+                Exchange.cut(ctx);
             } catch (Throwable ignored) {
                 // Nothing is left to do for this connection.
             }

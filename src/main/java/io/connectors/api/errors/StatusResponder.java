@@ -3,6 +3,7 @@ package io.connectors.api.errors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.connectors.api.request.Exchange;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 
@@ -62,7 +63,7 @@ public final class StatusResponder {
         }
         if (response.headWritten()) {
             // The tool's status line already went out: all we can do is cut the stream.
-            response.reset();
+            Exchange.cut(ctx);
             return;
         }
         // The body of a refused request is never read: drop it rather than leave the connection stuck.

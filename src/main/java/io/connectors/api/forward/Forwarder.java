@@ -2,6 +2,7 @@ package io.connectors.api.forward;
 
 import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.forward.registry.RegistryFlow;
+import io.connectors.api.request.Exchange;
 import io.connectors.api.request.Stages;
 import io.connectors.api.request.TrustedProxies;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,13 +67,14 @@ public class Forwarder {
     }
 
     private void proxy(RoutingContext ctx, ForwardPlan plan, Destination destination) {
-        if (ctx.response().closed()) {
+        Exchange exchange = Exchange.of(ctx);
+        if (exchange.isOver() || ctx.response().closed()) {
             // The caller left while the destination was resolved: nobody to call the tool for.
             return;
         }
         HttpClient client = clients.client(plan.target(), plan.trust());
         UpstreamCall call = new UpstreamCall(ctx.vertx(), config.idleTimeout(), plan.upstream());
-        ctx.addEndHandler(done -> call.finished(done.succeeded()));
+        exchange.onEnd(call::finished);
         RequestOptions origin = new RequestOptions()
                 .setHost(plan.target().host())
                 .setPort(plan.target().port())
@@ -85,7 +87,7 @@ public class Forwarder {
         HttpProxy proxy = HttpProxy.reverseProxy(proxyOptions, client)
                 .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin)))
                 .addInterceptor(new ForwardingInterceptor(plan, trustedProxies.trusts(ctx.request()), denied,
-                        config.passSetCookie(), tracing, metrics, call));
+                        config.passSetCookie(), tracing, metrics, call, exchange));
         // Inside the forwarding interceptor: a registry token replaces what the plan set, and a
         // request sent twice (after a registry's challenge) is cleaned and counted as one.
         registries.interceptor(ctx, plan).ifPresent(proxy::addInterceptor);

@@ -2,6 +2,7 @@ package io.connectors.api.forward;
 
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.errors.StatusBody;
+import io.connectors.api.request.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -33,9 +34,10 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     private final boolean tracing;
     private final UpstreamMetrics metrics;
     private final UpstreamCall call;
+    private final Exchange exchange;
 
     ForwardingInterceptor(ForwardPlan plan, boolean trustForwarded, HeaderHygiene.Denied denied, boolean passSetCookie,
-            boolean tracing, UpstreamMetrics metrics, UpstreamCall call) {
+            boolean tracing, UpstreamMetrics metrics, UpstreamCall call, Exchange exchange) {
         this.plan = plan;
         this.trustForwarded = trustForwarded;
         this.denied = denied;
@@ -43,6 +45,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         this.tracing = tracing;
         this.metrics = metrics;
         this.call = call;
+        this.exchange = exchange;
     }
 
     @Override
@@ -87,7 +90,9 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         if (body != null) {
             response.setBody(Body.body(call.watch(body.stream()), body.length()));
         }
-        return context.sendResponse();
+        // A body that could not be passed on whole (the caller or the tool went away midway) ends with
+        // vertx-http-proxy resetting the caller's answer, after which Vert.x calls no end handler.
+        return context.sendResponse().onFailure(failure -> exchange.end(false));
     }
 
     private void setForwardedHeaders(MultiMap headers, HttpServerRequest inbound) {

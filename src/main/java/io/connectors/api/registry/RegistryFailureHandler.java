@@ -6,6 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.connectors.api.request.Exchange;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -45,7 +46,7 @@ public class RegistryFailureHandler implements Handler<RoutingContext> {
         } catch (Throwable unexpected) {
             LOG.errorf("registry failure handler could not answer: %s", unexpected.getClass().getName());
             try {
-                ctx.response().reset();
+                Exchange.cut(ctx);
             } catch (Throwable ignored) {
                 // Nothing is left to do for this connection.
             }

@@ -51,7 +51,8 @@ public class AdmissionHandler implements Handler<RoutingContext> {
         }
         Exchange exchange = Exchange.start(ctx, RequestIds.accept(request.getHeader(HeaderHygiene.REQUEST_ID)));
         ctx.response().putHeader(HeaderHygiene.REQUEST_ID, exchange.requestId());
-        ctx.addEndHandler(done -> accessLog.record(ctx, exchange, done.succeeded()));
+        ctx.addEndHandler(done -> exchange.end(done.succeeded()));
+        exchange.onEnd(completed -> accessLog.record(ctx, exchange, completed));
         refuseAmbiguousMessages(request);
         if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
             closeAfterTheAnswer(ctx);

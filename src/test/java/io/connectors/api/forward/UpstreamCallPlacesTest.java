@@ -2,6 +2,7 @@ package io.connectors.api.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
@@ -35,7 +36,7 @@ class UpstreamCallPlacesTest {
 
     @Test
     void aCallerWhoLeftBeforeTheOriginWasAskedTakesNoPlace() throws Exception {
-        WaitingLines lines = new WaitingLines(1);
+        WaitingLines lines = new WaitingLines(1, new SimpleMeterRegistry());
         AtomicInteger connections = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
             UpstreamCall call = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
@@ -56,7 +57,7 @@ class UpstreamCallPlacesTest {
 
     @Test
     void aCallerWhoLeavesWhileItsConnectionIsOpenedGivesItsPlaceBack() throws Exception {
-        WaitingLines lines = new WaitingLines(1);
+        WaitingLines lines = new WaitingLines(1, new SimpleMeterRegistry());
         UpstreamCall call = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
         io.vertx.core.Promise<HttpClientRequest> connecting = io.vertx.core.Promise.promise();
         Future<HttpClientRequest> obtained = onLoop(() -> call.obtain(lines, "http://tool:80", connecting::future));
@@ -67,5 +68,31 @@ class UpstreamCallPlacesTest {
             return null;
         });
         assertThat(onLoop(() -> lines.enter("http://tool:80"))).isNotNull();
+    }
+
+    @Test
+    void theGaugeCountsThePlacesTakenAndFallsBackToZero() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        WaitingLines lines = new WaitingLines(2, registry);
+        UpstreamCall first = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
+        UpstreamCall second = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
+        io.vertx.core.Promise<HttpClientRequest> never = io.vertx.core.Promise.promise();
+        onLoop(() -> first.obtain(lines, "http://tool:80", never::future));
+        onLoop(() -> second.obtain(lines, "http://tool:80", never::future));
+        assertThat(registry.get(WaitingLines.GAUGE).tag("upstream", "http://tool:80").gauge().value()).isEqualTo(2.0);
+        // A third caller finds the line full: 503, and nothing is counted for it.
+        UpstreamCall third = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
+        Future<HttpClientRequest> refused = onLoop(() -> third.obtain(lines, "http://tool:80", never::future));
+        assertThat(refused.cause().getMessage()).contains("too many requests are waiting");
+        onLoop(() -> {
+            first.finished(false);
+            second.finished(true);
+            third.finished(true);
+            // Told twice (an end handler and a close): given back once.
+            first.finished(false);
+            return null;
+        });
+        assertThat(lines.busy("http://tool:80")).isZero();
+        assertThat(registry.get(WaitingLines.GAUGE).tag("upstream", "http://tool:80").gauge().value()).isZero();
     }
 }
