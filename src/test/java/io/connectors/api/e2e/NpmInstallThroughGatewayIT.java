@@ -6,9 +6,9 @@ import static io.connectors.api.e2e.GatewayOnRealClusterContract.generic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.connectors.api.e2e.npm.ChildProcess;
 import io.connectors.api.e2e.npm.Npm;
 import io.connectors.api.e2e.npm.Verdaccio;
+import io.connectors.api.support.ChildProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;

@@ -3,10 +3,10 @@ package io.connectors.api.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.connectors.api.e2e.registry.Processes;
 import io.connectors.api.e2e.registry.RecordingProxy;
 import io.connectors.api.e2e.registry.Registry;
 import io.connectors.api.e2e.registry.TokenService;
+import io.connectors.api.support.ChildProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.quarkus.test.common.ResourceArg;
@@ -146,7 +146,7 @@ class RegistryThroughGatewayIT {
         assertThat(viaRoute.statusCode()).isEqualTo(403);
         assertThat(viaRoute.body()).startsWith("{\"errors\":[{\"code\":\"DENIED\"");
 
-        Processes.Result inspect = skopeo("bob", "inspect", "--cert-dir", certDir().toString(),
+        ChildProcess.Result inspect = skopeo("bob", "inspect", "--cert-dir", certDir().toString(),
                 "--creds", "any:" + bob, image("demo:v1"));
         assertThat(inspect.exitCode()).isNotZero();
         assertThat(inspect.output()).contains("denied").doesNotContain(bob);
@@ -157,7 +157,7 @@ class RegistryThroughGatewayIT {
     void skopeoInspectsAndCopiesWithAKubernetesToken() throws Exception {
         String alice = cluster.token("alice");
 
-        Processes.Result inspect = skopeo("alice", "inspect", "--cert-dir", certDir().toString(),
+        ChildProcess.Result inspect = skopeo("alice", "inspect", "--cert-dir", certDir().toString(),
                 "--creds", "any:" + alice, image("demo:v1"));
         assertThat(inspect.exitCode()).as(inspect.output()).isZero();
         assertThat(inspect.output()).contains("\"Digest\": \"" + demo.manifestDigest() + "\"")
@@ -165,7 +165,7 @@ class RegistryThroughGatewayIT {
                 .contains("RegistryThroughGatewayIT").doesNotContain(alice);
 
         Path copied = work.resolve("copied-" + UUID.randomUUID());
-        Processes.Result copy = skopeo("alice", "copy", "--src-cert-dir", certDir().toString(),
+        ChildProcess.Result copy = skopeo("alice", "copy", "--src-cert-dir", certDir().toString(),
                 "--src-creds", "any:" + alice, image("demo:v1"), "dir:" + copied);
         assertThat(copy.exitCode()).as(copy.output()).isZero();
         assertThat(copied.resolve("manifest.json")).exists();
@@ -180,29 +180,29 @@ class RegistryThroughGatewayIT {
         String alice = cluster.token("alice");
         ClusterObjects objects = new ClusterObjects(cluster.admin(), namespace);
         Path source = work.resolve("push-source-" + UUID.randomUUID());
-        Processes.Result pull = skopeo("alice", "copy", "--src-cert-dir", certDir().toString(),
+        ChildProcess.Result pull = skopeo("alice", "copy", "--src-cert-dir", certDir().toString(),
                 "--src-creds", "any:" + alice, image("demo:v1"), "dir:" + source);
         assertThat(pull.exitCode()).as(pull.output()).isZero();
         String target = image("pushed:v1");
         try {
             objects.flag("enable-connector-apis-write-passthrough", "false");
-            Processes.Result refused = skopeo("alice (write passthrough off)", "copy", "--dest-cert-dir",
+            ChildProcess.Result refused = skopeo("alice (write passthrough off)", "copy", "--dest-cert-dir",
                     certDir().toString(), "--dest-creds", "any:" + alice, "dir:" + source, target);
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.output()).contains("write passthrough is disabled");
             assertThat(registry.tags("pushed")).startsWith("404");
 
             objects.flag("enable-connector-apis-write-passthrough", "true");
-            List<Processes.Result> attempts = new ArrayList<>();
+            List<ChildProcess.Result> attempts = new ArrayList<>();
             await("skopeo pushes once write passthrough is on").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1)).until(() -> {
-                        Processes.Result push = skopeo("alice (write passthrough on)", "copy", "--dest-cert-dir",
+                        ChildProcess.Result push = skopeo("alice (write passthrough on)", "copy", "--dest-cert-dir",
                                 certDir().toString(), "--dest-creds", "any:" + alice, "dir:" + source, target);
                         attempts.add(push);
                         return push.exitCode() == 0;
                     });
             assertThat(registry.tags("pushed")).startsWith("200").contains("\"v1\"");
-            Processes.Result inspect = skopeo("alice", "inspect", "--cert-dir", certDir().toString(),
+            ChildProcess.Result inspect = skopeo("alice", "inspect", "--cert-dir", certDir().toString(),
                     "--creds", "any:" + alice, target);
             assertThat(inspect.output()).contains("\"Digest\": \"" + demo.manifestDigest() + "\"");
             assertCredentialsWentOnlyWhereTheyBelong(alice);
@@ -234,14 +234,14 @@ class RegistryThroughGatewayIT {
     }
 
     /** skopeo with the given arguments; what it printed goes to the build log, with tokens masked. */
-    Processes.Result skopeo(String who, String... args) throws Exception {
+    ChildProcess.Result skopeo(String who, String... args) throws Exception {
         Path home = Files.createDirectories(work.resolve("home"));
         Path policy = work.resolve("policy.json");
         Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
         List<String> command = new ArrayList<>(List.of("skopeo", "--policy", policy.toString(),
                 "--command-timeout", "120s"));
         command.addAll(List.of(args));
-        Processes.Result result = Processes.run(command, work, Map.of("HOME", home.toString(),
+        ChildProcess.Result result = ChildProcess.run(command, work, Map.of("HOME", home.toString(),
                 "XDG_RUNTIME_DIR", home.toString(), "XDG_CONFIG_HOME", home.resolve(".config").toString()),
                 Duration.ofSeconds(150));
         String shown = String.join(" ", command).replace(cluster.token("alice"), "<alice's token>")

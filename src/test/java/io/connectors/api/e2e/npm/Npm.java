@@ -1,5 +1,6 @@
 package io.connectors.api.e2e.npm;
 
+import io.connectors.api.support.ChildProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.connectors.api.e2e.npm;
 
+import io.connectors.api.support.ChildProcess;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;

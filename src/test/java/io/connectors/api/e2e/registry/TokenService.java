@@ -2,6 +2,7 @@ package io.connectors.api.e2e.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.connectors.api.support.ChildProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -54,7 +55,7 @@ public final class TokenService implements AutoCloseable {
 
     /** A key and self-signed certificate under {@code dir} (token.key, token.crt), and the service on 127.0.0.1. */
     public static TokenService start(Path dir, String service, String username, String password) throws Exception {
-        Processes.check(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "token.key",
+        ChildProcess.check(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "token.key",
                 "-out", "token.crt", "-days", "2", "-subj", "/CN=registry-it-token-service",
                 "-addext", "keyUsage=critical,digitalSignature,keyCertSign"), dir);
         String pem = Files.readString(dir.resolve("token.key"));

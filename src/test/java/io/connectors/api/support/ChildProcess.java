@@ -1,4 +1,4 @@
-package io.connectors.api.e2e.npm;
+package io.connectors.api.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,25 @@ public final class ChildProcess {
     private ChildProcess() {
     }
 
-    static Result run(List<String> command, Path dir, Map<String, String> env, Path log, Duration timeout) {
+    /** {@link #run(List, Path, Map, Path, Duration)} with the output in a new file under {@code dir}. */
+    public static Result run(List<String> command, Path dir, Map<String, String> env, Duration timeout) {
+        try {
+            return run(command, dir, env, Files.createTempFile(dir, "out-", ".log"), timeout);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command.get(0), e);
+        }
+    }
+
+    /** Runs a command that must succeed within a minute; its output. */
+    public static String check(List<String> command, Path dir) {
+        Result result = run(command, dir, Map.of(), Duration.ofSeconds(60));
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + result.output());
+        }
+        return result.output();
+    }
+
+    public static Result run(List<String> command, Path dir, Map<String, String> env, Path log, Duration timeout) {
         try {
             Process process = start(command, dir, env, log);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -39,10 +57,10 @@ public final class ChildProcess {
     }
 
     /** Starts a command with stdin closed (nothing may wait for a prompt) and output into {@code log}. */
-    static Process start(List<String> command, Path dir, Map<String, String> env, Path log) throws IOException {
+    public static Process start(List<String> command, Path dir, Map<String, String> env, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-        // Settings from the developer's or CI's environment must not leak into the test's npm.
+        // npm settings from the developer's or CI's environment must not leak into a test's npm.
         builder.environment().keySet().removeIf(key -> key.toLowerCase().startsWith("npm_config_"));
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -51,7 +69,7 @@ public final class ChildProcess {
     }
 
     /** Children first, so none is re-parented and left running; SIGKILL after a grace period. */
-    static void destroyTree(ProcessHandle root) {
+    public static void destroyTree(ProcessHandle root) {
         List<ProcessHandle> tree = new java.util.ArrayList<>(root.descendants().toList());
         tree.add(root);
         tree.forEach(ProcessHandle::destroy);
