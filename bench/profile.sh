@@ -7,13 +7,14 @@
 # What runs: scripts/lib/loopback-stack.sh (a local kube-apiserver, nginx as the tool, one Connector
 # default/static with a bearer-token Secret, the packaged gateway with -XX:+DebugNonSafepoints);
 # WARMUP seconds (default 20) of wrk through the gateway (JIT), then SECONDS of wrk -t2 -c64 on a
-# 1 KiB file while async-profiler samples CPU, then SECONDS while it samples allocations; a JFR
+# 1 KiB file while async-profiler samples CPU (perf events, or itimer where the kernel refuses
+# them), then SECONDS while it samples allocations; a JFR
 # recording (settings=profile) covers both. async-profiler is the release jar of Maven Central
 # (tools.profiler:async-profiler, fetched with ./mvnw dependency:get; its linux-x64 library is
 # loaded into the running gateway with `jcmd PID JVMTI.agent_load`). Without it (offline, another
-# platform) only the JFR recording is made. CPU sampling uses perf events when
-# /proc/sys/kernel/perf_event_paranoid allows it, else itimer.
-# Output: target/bench-profile/{cpu.html,alloc.html,gateway.jfr,wrk-*.txt}.
+# platform) only the JFR recording is made.
+# Output: target/bench-profile/{cpu.html,cpu.collapsed,cpu-shares.md,alloc.html,gateway.jfr,wrk-*.txt};
+# cpu-shares.md (bench/shares.py) is the CPU by library, printed at the end.
 # Environment: GATEWAY_JAVA_OPTS (default -Xmx256m), WARMUP, CONNECTIONS (default 64),
 # ASYNC_PROFILER_VERSION (default 4.2).
 set -euo pipefail
@@ -51,8 +52,9 @@ if ./mvnw -B -ntp -q dependency:get -Dartifact="tools.profiler:async-profiler:$A
   fi
 fi
 [[ -n "$AP_LIB" ]] || log "async-profiler $AP_VERSION not available (see $WORK/mvn.log): JFR only"
-EVENT=itimer
-[[ "$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 9)" -le 1 ]] && EVENT=cpu
+# perf events first (async-profiler samples user space with them even at perf_event_paranoid 2, at a
+# fraction of itimer's cost to the load); itimer when the profiler did not start with them.
+EVENT=cpu
 
 stack_nginx "$WORK" 16
 stack_cluster "$WORK"
@@ -69,9 +71,14 @@ log "warm-up: $WARMUP s of wrk (not profiled)"
 "${WRK[@]}" -d"${WARMUP}s" > "$WORK/wrk-warmup.txt" 2>&1 || true
 "$JCMD" "$GW_PID" JFR.start name=bench settings=profile filename="$WORK/gateway.jfr" >> "$WORK/jcmd.log" 2>&1 || log "JFR did not start"
 if [[ -n "$AP_LIB" ]]; then
-  log "CPU ($EVENT): $SECONDS_OF_LOAD s of wrk -t2 -c$CONNECTIONS"
   profiler "start,event=$EVENT,interval=1ms"
+  if ! "$JCMD" "$GW_PID" JVMTI.agent_load "$AP_LIB" '"status"' 2>&1 | grep -q "is running"; then
+    EVENT=itimer
+    profiler "start,event=$EVENT,interval=1ms"
+  fi
+  log "CPU ($EVENT): $SECONDS_OF_LOAD s of wrk -t2 -c$CONNECTIONS"
   "${WRK[@]}" -d"${SECONDS_OF_LOAD}s" > "$WORK/wrk-cpu.txt" 2>&1 || true
+  profiler "dump,file=$WORK/cpu.collapsed,collapsed"
   profiler "stop,file=$WORK/cpu.html"
   log "allocations: $SECONDS_OF_LOAD s of wrk"
   profiler "start,event=alloc"
@@ -81,8 +88,10 @@ else
   "${WRK[@]}" -d"${SECONDS_OF_LOAD}s" > "$WORK/wrk-cpu.txt" 2>&1 || true
 fi
 "$JCMD" "$GW_PID" JFR.stop name=bench >> "$WORK/jcmd.log" 2>&1 || true
-for f in cpu.html alloc.html gateway.jfr; do
+for f in cpu.html cpu.collapsed alloc.html gateway.jfr; do
   [[ -s "$WORK/$f" ]] && log "written: $WORK/$f" || log "missing: $f (see $WORK/jcmd.log)"
 done
 awk '/Requests\/sec/ {print "[profile] load while profiled: " $2 " req/s (" FILENAME ")"}' "$WORK"/wrk-cpu.txt "$WORK"/wrk-alloc.txt >&2 2>/dev/null || true
+# The CPU samples by library (bench/shares.py), also kept beside the flame graph.
+[[ -s "$WORK/cpu.collapsed" ]] && python3 "$BENCH/shares.py" "$WORK/cpu.collapsed" | tee "$WORK/cpu-shares.md"
 }
