@@ -8,9 +8,9 @@
 # default/static with a bearer-token Secret, the packaged gateway with -XX:+DebugNonSafepoints);
 # WARMUP seconds (default 20) of wrk through the gateway (JIT), then SECONDS of wrk -t2 -c64 on a
 # 1 KiB file while async-profiler samples CPU (perf events, or itimer where the kernel refuses
-# them), then SECONDS while it samples allocations; a JFR
-# recording (settings=profile) covers both. async-profiler is the release jar of Maven Central
-# (tools.profiler:async-profiler, fetched with ./mvnw dependency:get; its linux-x64 library is
+# them), then SECONDS while it samples allocations, with a JFR recording (settings=profile) over
+# those only (JFR's own sampling would show in the CPU profile). async-profiler is the release
+# jar of Maven Central (tools.profiler:async-profiler, fetched with ./mvnw dependency:get; its linux-x64 library is
 # loaded into the running gateway with `jcmd PID JVMTI.agent_load`). Without it (offline, another
 # platform) only the JFR recording is made.
 # Output: target/bench-profile/{cpu.html,cpu.collapsed,cpu-shares.md,alloc.html,gateway.jfr,wrk-*.txt};
@@ -65,26 +65,26 @@ log "gateway pid $GW_PID ready in $READY_MS ms"
 WRK=(wrk -t2 -c"$CONNECTIONS" --timeout 10s --latency -s "$WORK/auth.lua" "$GW/small.json")
 JCMD="$(dirname "$(readlink -f "$(command -v java)")")/jcmd"
 # jcmd reads NAME=VALUE as its own option: the agent's argument string goes in double quotes.
-profiler() { "$JCMD" "$GW_PID" JVMTI.agent_load "$AP_LIB" "\"$1\"" >> "$WORK/jcmd.log" 2>&1 || true; }
+# Succeeds when the agent says "return code: 0" (its own messages go to the gateway's stdout).
+profiler() { "$JCMD" "$GW_PID" JVMTI.agent_load "$AP_LIB" "\"$1\"" 2>&1 | tee -a "$WORK/jcmd.log" | grep -q "return code: 0"; }
 
 log "warm-up: $WARMUP s of wrk (not profiled)"
 "${WRK[@]}" -d"${WARMUP}s" > "$WORK/wrk-warmup.txt" 2>&1 || true
-"$JCMD" "$GW_PID" JFR.start name=bench settings=profile filename="$WORK/gateway.jfr" >> "$WORK/jcmd.log" 2>&1 || log "JFR did not start"
+jfr_start() { "$JCMD" "$GW_PID" JFR.start name=bench settings=profile filename="$WORK/gateway.jfr" >> "$WORK/jcmd.log" 2>&1 || log "JFR did not start"; }
 if [[ -n "$AP_LIB" ]]; then
-  profiler "start,event=$EVENT,interval=1ms"
-  if ! "$JCMD" "$GW_PID" JVMTI.agent_load "$AP_LIB" '"status"' 2>&1 | grep -q "is running"; then
-    EVENT=itimer
-    profiler "start,event=$EVENT,interval=1ms"
-  fi
+  profiler "start,event=$EVENT,interval=1ms" || { EVENT=itimer; profiler "start,event=$EVENT,interval=1ms" || true; }
   log "CPU ($EVENT): $SECONDS_OF_LOAD s of wrk -t2 -c$CONNECTIONS"
   "${WRK[@]}" -d"${SECONDS_OF_LOAD}s" > "$WORK/wrk-cpu.txt" 2>&1 || true
-  profiler "dump,file=$WORK/cpu.collapsed,collapsed"
-  profiler "stop,file=$WORK/cpu.html"
+  profiler "dump,file=$WORK/cpu.collapsed,collapsed" || true
+  profiler "stop,file=$WORK/cpu.html" || true
+  # JFR only from here: its sampling would be counted in the CPU profile above.
+  jfr_start
   log "allocations: $SECONDS_OF_LOAD s of wrk"
-  profiler "start,event=alloc"
+  profiler "start,event=alloc" || true
   "${WRK[@]}" -d"${SECONDS_OF_LOAD}s" > "$WORK/wrk-alloc.txt" 2>&1 || true
-  profiler "stop,file=$WORK/alloc.html"
+  profiler "stop,file=$WORK/alloc.html" || true
 else
+  jfr_start
   "${WRK[@]}" -d"${SECONDS_OF_LOAD}s" > "$WORK/wrk-cpu.txt" 2>&1 || true
 fi
 "$JCMD" "$GW_PID" JFR.stop name=bench >> "$WORK/jcmd.log" 2>&1 || true
