@@ -34,7 +34,7 @@ public final class Exchange {
     private boolean over;
     private boolean completed;
 
-    private Exchange(String requestId) {
+    Exchange(String requestId) {
         this.requestId = requestId;
         this.startNanos = System.nanoTime();
     }
