@@ -85,7 +85,8 @@ public class Forwarder {
                 .setConnectTimeout(config.poolWaitTimeout().plus(config.connectTimeout()).toMillis());
         destination.apply(origin);
         HttpProxy proxy = HttpProxy.reverseProxy(proxyOptions, client)
-                .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin)))
+                .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin))
+                        .onSuccess(connected -> call.continueIfExpected(ctx.request())))
                 .addInterceptor(new ForwardingInterceptor(plan, trustedProxies.trusts(ctx.request()), denied,
                         config.passSetCookie(), tracing, metrics, call, exchange));
         // Inside the forwarding interceptor: a registry token replaces what the plan set, and a

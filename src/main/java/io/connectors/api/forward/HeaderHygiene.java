@@ -69,6 +69,9 @@ public final class HeaderHygiene {
     /** Cleans a request on its way to a tool or a custom API. */
     public static void sanitizeRequest(MultiMap headers, boolean trustForwarded, Denied denied) {
         removeHopByHop(headers);
+        // The gateway answers a caller's "Expect: 100-continue" itself, once it calls the tool
+        // (UpstreamCall); the tool then gets the body at once, with nothing to expect.
+        headers.remove("expect");
         List<String> names = new ArrayList<>(headers.names());
         for (String name : names) {
             String lower = name.toLowerCase(Locale.ROOT);

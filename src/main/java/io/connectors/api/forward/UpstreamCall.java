@@ -7,6 +7,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.streams.ReadStream;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -29,6 +32,7 @@ final class UpstreamCall {
     private long timer = -1;
     private boolean callerGone;
     private boolean finished;
+    private boolean continued;
 
     UpstreamCall(Vertx vertx, Duration idleTimeout, String upstream) {
         this.vertx = vertx;
@@ -79,6 +83,23 @@ final class UpstreamCall {
             return GatewayError.unavailable("no connection to " + upstream + " became free in time; try again later");
         }
         return failure;
+    }
+
+    /**
+     * Tells a caller that sent {@code Expect: 100-continue} to send its body now, once the tool is
+     * being called: after the checks, so a refused caller gets its final answer without sending the
+     * body, and never twice (a registry's challenge answered calls the tool again). Without it a
+     * client such as curl waits a second for the 100 before every upload.
+     */
+    void continueIfExpected(HttpServerRequest inbound) {
+        if (continued || inbound.version() != HttpVersion.HTTP_1_1) {
+            return;
+        }
+        String expect = inbound.getHeader(HttpHeaders.EXPECT);
+        if (expect != null && expect.trim().equalsIgnoreCase("100-continue")) {
+            continued = true;
+            inbound.response().writeContinue();
+        }
     }
 
     /** A stream that counts as activity whenever a chunk passes. */
