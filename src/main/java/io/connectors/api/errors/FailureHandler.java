@@ -1,7 +1,7 @@
 package io.connectors.api.errors;
 
-import io.vertx.core.Handler;
 import io.connectors.api.request.Exchange;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;

@@ -1,9 +1,9 @@
 package io.connectors.api.errors;
 
+import io.connectors.api.request.Exchange;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.connectors.api.request.Exchange;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 

@@ -2,11 +2,11 @@ package io.connectors.api.registry;
 
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.errors.StatusResponder;
+import io.connectors.api.request.Exchange;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.connectors.api.request.Exchange;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
