@@ -72,8 +72,10 @@ public final class ApiSpecFetcher {
         String what = "the OpenAPI document at " + url;
         return destinations.apply(target, what)
                 .compose(destination -> clients.apply(target).request(destination.apply(options)))
-                .compose(request -> request.send())
-                .compose(response -> answer(url, previous, sameDocument, response))
+                // The body's handlers are set by a listener of send() itself, which runs on the
+                // request's context as the head arrives: one step further down a chain may run later,
+                // after the end of a short answer went by, and a body asked for then never completes.
+                .compose(request -> request.send().compose(response -> answer(url, previous, sameDocument, response)))
                 .otherwise(failure -> previous.failed(url, describe(failure), clock.instant()));
     }
 
@@ -81,11 +83,13 @@ public final class ApiSpecFetcher {
             HttpClientResponse response) {
         int code = response.statusCode();
         if (code == 304 && sameDocument) {
-            return response.body().map(ignored -> previous.unchanged(clock.instant()));
+            // A 304 has no body to wait for.
+            return Future.succeededFuture(previous.unchanged(clock.instant()));
         }
         if (code != 200) {
-            return response.body().transform(ignored -> Future.succeededFuture(
-                    previous.failed(url, "HTTP " + code + " from " + url, clock.instant())));
+            // Whatever an error answer carries is not read: its connection is closed instead.
+            response.request().reset();
+            return Future.succeededFuture(previous.failed(url, "HTTP " + code + " from " + url, clock.instant()));
         }
         String length = response.getHeader("Content-Length");
         if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
