@@ -49,12 +49,6 @@ public class WaitingLines {
         return new Place(line);
     }
 
-    /** Requests under way or waiting at {@code upstream} now. */
-    int busy(String upstream) {
-        AtomicInteger line = lines.get(upstream);
-        return line == null ? 0 : line.get();
-    }
-
     // Lines are kept once made: there is one per upstream address that Connectors and classes name,
     // a number their writers choose, not callers (the same holds for the gauge's label).
     private AtomicInteger newLine(String upstream) {

@@ -92,7 +92,6 @@ class UpstreamCallPlacesTest {
             first.finished(false);
             return null;
         });
-        assertThat(lines.busy("http://tool:80")).isZero();
         assertThat(registry.get(WaitingLines.GAUGE).tag("upstream", "http://tool:80").gauge().value()).isZero();
     }
 }
