@@ -17,7 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Streams one request to its upstream with vertx-http-proxy: bodies are piped with back-pressure
  * both ways, nothing is buffered whole. Each request gets its own small proxy object carrying its
- * plan; connections are pooled in the shared {@link UpstreamClients}.
+ * plan; connections are pooled per event loop in {@link UpstreamClients}.
  */
 @Singleton
 public class Forwarder {
@@ -80,9 +80,9 @@ public class Forwarder {
                 .setPort(plan.target().port())
                 .setSsl(plan.target().tls())
                 .setFollowRedirects(false)
-                // How long a request may wait for a pooled connection, on top of connecting one:
-                // past that the pool is busy, and the caller is told so (503) instead of waiting on.
-                .setConnectTimeout(config.poolWaitTimeout().plus(config.connectTimeout()).toMillis());
+                // Waiting for a turn is WaitingLines' business (pool-wait-timeout, then 503); once it
+                // is this call's turn, only connecting can take time.
+                .setConnectTimeout(config.connectTimeout().toMillis());
         destination.apply(origin);
         HttpProxy proxy = HttpProxy.reverseProxy(proxyOptions, client)
                 .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin))

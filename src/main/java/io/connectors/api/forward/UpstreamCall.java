@@ -41,8 +41,8 @@ final class UpstreamCall {
     }
 
     /**
-     * The upstream request once a connection is there; a pool that is full (too many waiting) or
-     * that kept us waiting too long is the gateway's limit, answered 503 at once.
+     * The upstream request once it is this call's turn at the upstream and a connection is there.
+     * A full waiting line, or a wait longer than the pool wait, is the gateway's limit: 503.
      */
     Future<HttpClientRequest> obtain(WaitingLines lines, String origin, Supplier<Future<HttpClientRequest>> pending) {
         if (callerGone || finished) {
@@ -52,16 +52,15 @@ final class UpstreamCall {
         }
         // A request sent twice (a registry's challenge answered) keeps the place it has.
         if (place == null) {
-            place = lines.enter(origin);
-            if (place == null) {
-                return Future.failedFuture(GatewayError.unavailable(
-                        "too many requests are waiting for " + upstream + "; try again later"));
-            }
+            place = lines.enter(origin, upstream);
         }
-        WaitingLines.Place held = place;
-        return pending.get().recover(failure -> Future.failedFuture(poolFailure(failure))).map(obtained -> {
+        return place.turn().compose(turn -> {
             if (callerGone || finished) {
-                held.leave();
+                return Future.failedFuture(GatewayError.badGateway("the caller went away before " + upstream + " was called"));
+            }
+            return pending.get().recover(failure -> Future.failedFuture(poolFailure(failure)));
+        }).map(obtained -> {
+            if (callerGone || finished) {
                 obtained.reset();
                 throw GatewayError.badGateway("the caller went away before " + upstream + " was called");
             }
@@ -75,12 +74,13 @@ final class UpstreamCall {
         });
     }
 
+    /**
+     * WaitingLines lets no more calls through than one event loop's pool holds, so a client's own
+     * limits are only a backstop; reached all the same, they are the same 503.
+     */
     private Throwable poolFailure(Throwable failure) {
         if (failure instanceof ConnectionPoolTooBusyException) {
             return GatewayError.unavailable("too many requests are waiting for " + upstream + "; try again later");
-        }
-        if (failure instanceof TimeoutException) {
-            return GatewayError.unavailable("no connection to " + upstream + " became free in time; try again later");
         }
         return failure;
     }

@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.errors.GatewayError;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -26,8 +28,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Vert.x HTTP clients towards tools, one per trust configuration (system trust store, or system
- * trust store plus a {@link TrustBundle}), each with its own connection pools. Redirects are never
- * followed and bodies are never decompressed: what the tool sends is what the caller gets.
+ * trust store plus a {@link TrustBundle}) and per event loop, each with its own connection pools.
+ * Per event loop, because a pooled connection belongs to the event loop that opened it: a request
+ * from another loop that borrows it has each of its writes and events handed between the two
+ * threads (a queue and a wake-up each time). How many calls an upstream gets at once, across the
+ * loops, is {@link WaitingLines}' to bound. Redirects are never followed and bodies are never
+ * decompressed: what the tool sends is what the caller gets.
  */
 @Singleton
 public class UpstreamClients {
@@ -46,7 +52,7 @@ public class UpstreamClients {
         this.config = config.proxy();
         this.environmentProxy = EnvironmentProxy.fromEnvironment(System.getenv());
         this.clients = Caffeine.newBuilder()
-                .maximumSize(256)
+                .maximumSize(1024)
                 .expireAfterAccess(Duration.ofMinutes(30))
                 .<ClientKey, HttpClient>removalListener((key, client, cause) -> {
                     if (client != null) {
@@ -56,13 +62,21 @@ public class UpstreamClients {
                 .build();
     }
 
+    /** The client for this target on the calling event loop. */
     public HttpClient client(UpstreamTarget target, Optional<TrustBundle> trust) {
         boolean proxied = proxied(target);
-        ClientKey key = new ClientKey(target.tls(), proxied, trust.map(TrustBundle::key).orElse(SYSTEM_TRUST));
+        ClientKey key = new ClientKey(target.tls(), proxied, trust.map(TrustBundle::key).orElse(SYSTEM_TRUST),
+                eventLoop());
         return clients.get(key, k -> create(target.tls(), proxied, trust));
     }
 
-    private record ClientKey(boolean tls, boolean proxied, String trust) {
+    /** The calling event loop, compared by identity; null off the event loops. */
+    private static Object eventLoop() {
+        Context context = Vertx.currentContext();
+        return context instanceof ContextInternal internal ? internal.nettyEventLoop() : null;
+    }
+
+    private record ClientKey(boolean tls, boolean proxied, String trust, Object eventLoop) {
     }
 
     /**
@@ -94,9 +108,8 @@ public class UpstreamClients {
         if (proxied) {
             environmentProxy.apply(options, tls);
         }
-        // The line of waiting callers is bounded by WaitingLines (where a caller who leaves frees its
-        // place at once); the client's own queue, which keeps a request until its turn, is bounded
-        // too, looser, only so that its memory cannot grow without end.
+        // WaitingLines lets at most max-pool-size calls per upstream through at once, so a pool of that
+        // size never makes one wait; its own queue is bounded all the same, as a backstop.
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxPoolSize())
                 .setHttp2MaxSize(config.maxPoolSize()).setMaxWaitQueueSize(4 * config.maxWaitingRequests());
         return vertx.createHttpClient(options, pool);

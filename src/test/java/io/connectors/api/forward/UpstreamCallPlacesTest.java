@@ -2,15 +2,13 @@ package io.connectors.api.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connectors.api.support.OnEventLoop;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,26 +19,21 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamCallPlacesTest {
 
-    private final Vertx vertx = Vertx.vertx();
+    private final OnEventLoop loop = new OnEventLoop();
+    private final Vertx vertx = loop.vertx();
 
     @AfterEach
     void close() {
-        vertx.close();
-    }
-
-    private <T> T onLoop(Supplier<T> action) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        vertx.runOnContext(v -> result.complete(action.get()));
-        return result.get(10, TimeUnit.SECONDS);
+        loop.close();
     }
 
     @Test
     void aCallerWhoLeftBeforeTheOriginWasAskedTakesNoPlace() throws Exception {
-        WaitingLines lines = new WaitingLines(1, new SimpleMeterRegistry());
+        WaitingLines lines = new WaitingLines(vertx, new SimpleMeterRegistry(), 1, 0, 60_000);
         AtomicInteger connections = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
             UpstreamCall call = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
-            Future<HttpClientRequest> obtained = onLoop(() -> {
+            Future<HttpClientRequest> obtained = loop.call(() -> {
                 call.finished(false);
                 return call.obtain(lines, "http://tool:80", () -> {
                     connections.incrementAndGet();
@@ -52,45 +45,46 @@ class UpstreamCallPlacesTest {
         }
         assertThat(connections).hasValue(0);
         // The one place is still free.
-        assertThat(onLoop(() -> lines.enter("http://tool:80"))).isNotNull();
+        assertThat(loop.call(() -> lines.enter("http://tool:80", "the tool")).turn().succeeded()).isTrue();
     }
 
     @Test
     void aCallerWhoLeavesWhileItsConnectionIsOpenedGivesItsPlaceBack() throws Exception {
-        WaitingLines lines = new WaitingLines(1, new SimpleMeterRegistry());
+        WaitingLines lines = new WaitingLines(vertx, new SimpleMeterRegistry(), 1, 0, 60_000);
         UpstreamCall call = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
         io.vertx.core.Promise<HttpClientRequest> connecting = io.vertx.core.Promise.promise();
-        Future<HttpClientRequest> obtained = onLoop(() -> call.obtain(lines, "http://tool:80", connecting::future));
+        Future<HttpClientRequest> obtained = loop.call(() -> call.obtain(lines, "http://tool:80", connecting::future));
         assertThat(obtained.isComplete()).isFalse();
-        onLoop(() -> {
+        loop.run(() -> {
             call.finished(false);
             connecting.fail("connection refused");
-            return null;
         });
-        assertThat(onLoop(() -> lines.enter("http://tool:80"))).isNotNull();
+        assertThat(loop.call(() -> lines.enter("http://tool:80", "the tool")).turn().succeeded()).isTrue();
     }
 
     @Test
     void theGaugeCountsThePlacesTakenAndFallsBackToZero() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        WaitingLines lines = new WaitingLines(2, registry);
+        // One call at a time, one more may wait.
+        WaitingLines lines = new WaitingLines(vertx, registry, 1, 1, 60_000);
         UpstreamCall first = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
         UpstreamCall second = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
         io.vertx.core.Promise<HttpClientRequest> never = io.vertx.core.Promise.promise();
-        onLoop(() -> first.obtain(lines, "http://tool:80", never::future));
-        onLoop(() -> second.obtain(lines, "http://tool:80", never::future));
+        loop.call(() -> first.obtain(lines, "http://tool:80", never::future));
+        loop.call(() -> second.obtain(lines, "http://tool:80", never::future));
+        // One under way, one waiting its turn: both are counted.
         assertThat(registry.get(WaitingLines.GAUGE).tag("upstream", "http://tool:80").gauge().value()).isEqualTo(2.0);
         // A third caller finds the line full: 503, and nothing is counted for it.
         UpstreamCall third = new UpstreamCall(vertx, Duration.ofMinutes(1), "the tool");
-        Future<HttpClientRequest> refused = onLoop(() -> third.obtain(lines, "http://tool:80", never::future));
+        Future<HttpClientRequest> refused = loop.call(() -> third.obtain(lines, "http://tool:80", never::future));
         assertThat(refused.cause().getMessage()).contains("too many requests are waiting");
-        onLoop(() -> {
+        loop.run(() -> {
+            // The first leaves: its turn passes to the second, who leaves too.
             first.finished(false);
             second.finished(true);
             third.finished(true);
             // Told twice (an end handler and a close): given back once.
             first.finished(false);
-            return null;
         });
         assertThat(registry.get(WaitingLines.GAUGE).tag("upstream", "http://tool:80").gauge().value()).isZero();
     }
