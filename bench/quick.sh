@@ -21,21 +21,10 @@ RUNS="${RUNS:-3}"
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xmx256m}"
 log() { printf '[quick %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 cd "$ROOT"
-[[ -f target/quarkus-app/quarkus-run.jar ]] || { log "building: ./mvnw -B -ntp package -DskipTests"; ./mvnw -B -ntp -q package -DskipTests; }
 # shellcheck source=../scripts/lib/loopback-stack.sh
 source "$ROOT/scripts/lib/loopback-stack.sh"
-stack_install_tools
-stack_lock bench-quick
-rm -rf "$WORK"; mkdir -p "$WORK"
-trap 'set +e; stack_cleanup' EXIT
-trap 'exit 143' TERM INT
-stack_nginx "$WORK" 256
-stack_cluster "$WORK"
-(umask 077
- printf 'Authorization: Bearer %s\n' "$KUBE_TOKEN_ALICE" > "$WORK/auth.header"
- printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$KUBE_TOKEN_ALICE" > "$WORK/auth.lua")
-# shellcheck disable=SC2086
-stack_gateway "$WORK" $GATEWAY_JAVA_OPTS
+stack_ab "$WORK" 256
+(umask 077; printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$KUBE_TOKEN_ALICE" > "$WORK/auth.lua")
 log "warm-up: $WARMUP s of wrk (not measured)"
 wrk -t2 -c64 -d"${WARMUP}s" -s "$WORK/auth.lua" "$GW/small.json" > /dev/null
 ticks() { sed 's/^.*) //' "/proc/$GW_PID/stat" | awk '{print $12 + $13}'; }

@@ -19,6 +19,10 @@
 #   gw_upstream_calls              the gateway's requests under way or waiting at upstreams (its gauge
 #                                  connectors_upstream_calls, summed), once it stops falling or after 5 s
 #   stack_cleanup                  stops what the functions above started (install it as an EXIT trap)
+#   stack_ab WORK BIG_MIB          the whole stack of the A/B scripts (bench/quick.sh, bench/streams.sh):
+#                                  builds the app if missing, holds the bench-quick lock, installs
+#                                  stack_cleanup, then nginx, the cluster and the gateway (with
+#                                  GATEWAY_JAVA_OPTS); writes WORK/auth.header (alice's token, 0600)
 # Callers set HERE, ROOT and log() before sourcing.
 
 STACK_PIDS=()
@@ -189,4 +193,19 @@ gw_upstream_calls() {
     sleep 0.1
   done
   echo "$n"
+}
+
+stack_ab() {
+  local work="$1" big_mib="$2"
+  [[ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] || { log "building: ./mvnw -B -ntp package -DskipTests"; (cd "$ROOT" && ./mvnw -B -ntp -q package -DskipTests); }
+  stack_install_tools
+  stack_lock bench-quick
+  rm -rf "$work"; mkdir -p "$work"
+  trap 'set +e; stack_cleanup' EXIT
+  trap 'exit 143' TERM INT
+  stack_nginx "$work" "$big_mib"
+  stack_cluster "$work"
+  (umask 077; printf 'Authorization: Bearer %s\n' "$KUBE_TOKEN_ALICE" > "$work/auth.header")
+  # shellcheck disable=SC2086
+  stack_gateway "$work" $GATEWAY_JAVA_OPTS
 }
