@@ -27,12 +27,11 @@ stack_ab "$WORK" 256
 (umask 077; printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$KUBE_TOKEN_ALICE" > "$WORK/auth.lua")
 log "warm-up: $WARMUP s of wrk (not measured)"
 wrk -t2 -c64 -d"${WARMUP}s" -s "$WORK/auth.lua" "$GW/small.json" > /dev/null
-ticks() { sed 's/^.*) //' "/proc/$GW_PID/stat" | awk '{print $12 + $13}'; }
 echo "bench/quick.sh, commit $(git -C "$ROOT" rev-parse --short HEAD)$([[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml)" ]] && echo +changes), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((i = 1; i <= RUNS; i++)); do
-  c0=$(ticks)
+  c0=$(cpu_ticks "$GW_PID")
   wrk -t2 -c64 -d10s -s "$WORK/auth.lua" "$GW/small.json" > "$WORK/wrk-$i.txt"
-  c1=$(ticks)
+  c1=$(cpu_ticks "$GW_PID")
   n=$(awk '/requests in/ {print $1}' "$WORK/wrk-$i.txt")
   echo "wrk run $i: $(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk-$i.txt") req/s," \
     "$(awk -v c=$((c1 - c0)) -v t="$(getconf CLK_TCK)" -v n="$n" 'BEGIN {printf "%.2f", c / t / n * 10000}') CPU s per 10k requests" \

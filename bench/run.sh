@@ -257,7 +257,6 @@ pids_of() { # the processes doing the work of a setup (for direct: the upstream 
   esac
 }
 rss_kib() { local p s=0 r; for p in "$@"; do r=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0); s=$((s + ${r:-0})); done; echo "$s"; }
-cpu_ticks() { local p s=0 t; for p in "$@"; do t=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}'); s=$((s + ${t:-0})); done; echo "$s"; }
 CLK_TCK=$(getconf CLK_TCK)
 PEAK_PID=""
 peak_start() { # samples the summed RSS of the given pids every 0.1 s into WORK/peak until peak_stop

@@ -21,16 +21,15 @@ cd "$ROOT"
 # shellcheck source=../scripts/lib/loopback-stack.sh
 source "$ROOT/scripts/lib/loopback-stack.sh"
 stack_ab "$WORK" "$MIB"
-ticks() { sed 's/^.*) //' "/proc/$GW_PID/stat" | awk '{print $12 + $13}'; }
 cpu() { awk -v c="$1" -v t="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", c / t}'; }
 mbs() { awk -v s="$1" 'BEGIN {printf "%.0f", s / 1e6}'; }
 echo "bench/streams.sh, commit $(git -C "$ROOT" rev-parse --short HEAD)$([[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml)" ]] && echo +changes), $(date -u +%Y-%m-%dT%H:%MZ), $MIB MiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((i = 1; i <= RUNS; i++)); do
-  c0=$(ticks)
+  c0=$(cpu_ticks "$GW_PID")
   up=$(curl -sS -H "@$WORK/auth.header" -o /dev/null -w '%{speed_upload}' -T "$WORK/www/big.bin" "$GW/upload")
-  c1=$(ticks)
+  c1=$(cpu_ticks "$GW_PID")
   down=$(curl -sS -H "@$WORK/auth.header" -o /dev/null -w '%{speed_download}' "$GW/big.bin")
-  c2=$(ticks)
+  c2=$(cpu_ticks "$GW_PID")
   echo "run $i: up $(mbs "$up") MB/s, $(cpu $((c1 - c0))) CPU s; down $(mbs "$down") MB/s, $(cpu $((c2 - c1))) CPU s"
 done
 calls=$(gw_upstream_calls)

@@ -19,6 +19,7 @@
 #   gw_upstream_calls              the gateway's requests under way or waiting at upstreams (its gauge
 #                                  connectors_upstream_calls, summed), once it stops falling or after 5 s
 #   stack_cleanup                  stops what the functions above started (install it as an EXIT trap)
+#   cpu_ticks PID…                 CPU time (user + system, clock ticks) of these processes, summed
 #   stack_ab WORK BIG_MIB          the whole stack of the A/B scripts (bench/quick.sh, bench/streams.sh):
 #                                  builds the app if missing, holds the bench-quick lock, installs
 #                                  stack_cleanup, then nginx, the cluster and the gateway (with
@@ -194,6 +195,8 @@ gw_upstream_calls() {
   done
   echo "$n"
 }
+
+cpu_ticks() { local p s=0 t; for p in "$@"; do t=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}'); s=$((s + ${t:-0})); done; echo "$s"; }
 
 stack_ab() {
   local work="$1" big_mib="$2"

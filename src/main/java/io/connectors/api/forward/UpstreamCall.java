@@ -30,7 +30,6 @@ final class UpstreamCall {
     private WaitingLines.Place place;
     private long lastActivity;
     private long timer = -1;
-    private boolean callerGone;
     private boolean finished;
     private boolean continued;
 
@@ -45,24 +44,24 @@ final class UpstreamCall {
      * A full waiting line, or a wait longer than the pool wait, is the gateway's limit: 503.
      */
     Future<HttpClientRequest> obtain(WaitingLines lines, String origin, Supplier<Future<HttpClientRequest>> pending) {
-        if (callerGone || finished) {
+        if (finished) {
             // The exchange ended before the proxy asked for its origin (the caller left meanwhile):
             // taking a place now would keep it for good, as nothing would give it back.
-            return Future.failedFuture(GatewayError.badGateway("the caller went away before " + upstream + " was called"));
+            return Future.failedFuture(wentAway());
         }
         // A request sent twice (a registry's challenge answered) keeps the place it has.
         if (place == null) {
             place = lines.enter(origin, upstream);
         }
         return place.turn().compose(turn -> {
-            if (callerGone || finished) {
-                return Future.failedFuture(GatewayError.badGateway("the caller went away before " + upstream + " was called"));
+            if (finished) {
+                return Future.failedFuture(wentAway());
             }
             return pending.get().recover(failure -> Future.failedFuture(poolFailure(failure)));
         }).map(obtained -> {
-            if (callerGone || finished) {
+            if (finished) {
                 obtained.reset();
-                throw GatewayError.badGateway("the caller went away before " + upstream + " was called");
+                throw wentAway();
             }
             request = obtained;
             touch();
@@ -72,6 +71,10 @@ final class UpstreamCall {
             timer = vertx.setTimer(Math.max(1, idleNanos / 1_000_000), id -> checkIdle());
             return obtained;
         });
+    }
+
+    private GatewayError wentAway() {
+        return GatewayError.badGateway("the caller went away before " + upstream + " was called");
     }
 
     /**
@@ -122,12 +125,9 @@ final class UpstreamCall {
             vertx.cancelTimer(timer);
             timer = -1;
         }
-        if (!completed) {
-            callerGone = true;
-            if (request != null) {
-                // Closes the HTTP/1.1 connection of an unfinished call: it goes back to no one.
-                request.reset(0L, new CallerGone());
-            }
+        if (!completed && request != null) {
+            // Closes the HTTP/1.1 connection of an unfinished call: it goes back to no one.
+            request.reset(0L, new CallerGone());
         }
     }
 
