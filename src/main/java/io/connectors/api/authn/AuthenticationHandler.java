@@ -1,5 +1,6 @@
 package io.connectors.api.authn;
 
+import io.connectors.api.errors.GatewayError;
 import io.connectors.api.request.Exchange;
 import io.connectors.api.request.Stages;
 import io.connectors.api.request.TrustedProxies;
@@ -8,7 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 
-/** Stage: who is calling — the bearer token through a (cached) TokenReview. Every route needs it. */
+/** Stage: who is calling — the caller's Kubernetes token (Bearer, or Basic's password) through a (cached) TokenReview. */
 @Singleton
 public class AuthenticationHandler implements Handler<RoutingContext> {
 
@@ -23,10 +24,20 @@ public class AuthenticationHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         Exchange exchange = Exchange.of(ctx);
-        String token = BearerToken.from(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        String token = kubernetesToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
         Stages.then(ctx, tokens.authenticate(token, ClientAddress.of(ctx.request(), trustedProxies.trusts(ctx.request()))), identity -> {
             exchange.identity(identity);
             ctx.next();
         });
+    }
+
+    /** The Kubernetes token of an {@code Authorization} header: Bearer, or Basic with the token as password. */
+    public static String kubernetesToken(String authorization) {
+        try {
+            return CallerCredentials.parse(authorization).map(CallerCredentials::token).orElseThrow(
+                    () -> GatewayError.unauthorized("Unauthorized: a Kubernetes token is required (Bearer, or Basic as the password)"));
+        } catch (CallerCredentials.Invalid invalid) {
+            throw GatewayError.unauthorized("Unauthorized: " + invalid.getMessage());
+        }
     }
 }

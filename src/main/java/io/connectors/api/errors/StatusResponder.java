@@ -15,6 +15,8 @@ import org.jboss.logging.Logger;
 public final class StatusResponder {
 
     private static final Logger LOG = Logger.getLogger(StatusResponder.class);
+    /** The challenge of every 401 the gateway answers as a Status: Basic, with the Kubernetes token as password. */
+    public static final String BASIC_CHALLENGE = "Basic realm=\"connectors\"";
 
     private StatusResponder() {
     }
@@ -47,6 +49,10 @@ public final class StatusResponder {
         @Override
         public void head(RoutingContext ctx, HttpServerResponse response, GatewayError error) {
             response.setStatusCode(error.code()).putHeader(HttpHeaders.CONTENT_TYPE, StatusBody.CONTENT_TYPE);
+            if (error.code() == 401) {
+                // Clients that send credentials only when challenged (git, Maven, pip, Go, Helm) retry with Basic.
+                response.putHeader("WWW-Authenticate", BASIC_CHALLENGE);
+            }
         }
 
         @Override

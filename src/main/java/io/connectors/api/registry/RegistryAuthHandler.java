@@ -1,5 +1,6 @@
 package io.connectors.api.registry;
 
+import io.connectors.api.authn.CallerCredentials;
 import io.connectors.api.authn.CallerIdentity;
 import io.connectors.api.authn.ClientAddress;
 import io.connectors.api.authn.TokenReviewer;
@@ -14,10 +15,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -46,8 +44,9 @@ public class RegistryAuthHandler implements Handler<RoutingContext> {
         GatewayRoute route = exchange.route();
         String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (route instanceof GatewayRoute.RegistryTokenEndpoint) {
-            String password = basicPassword(authorization).orElseThrow(() -> GatewayError.unauthorized(
-                    "Unauthorized: log in with any user name and a Kubernetes token as the password"));
+            String password = credentials(authorization).filter(CallerCredentials.Basic.class::isInstance)
+                    .map(CallerCredentials::token).orElseThrow(() -> GatewayError.unauthorized(
+                            "Unauthorized: log in with any user name and a Kubernetes token as the password"));
             Stages.then(ctx, review(ctx, password), identity -> {
                 exchange.identity(identity);
                 issue(ctx, tokens.issue(identity));
@@ -66,12 +65,12 @@ public class RegistryAuthHandler implements Handler<RoutingContext> {
     }
 
     private Future<CallerIdentity> identify(RoutingContext ctx, String authorization) {
-        Optional<String> password = basicPassword(authorization);
-        if (password.isPresent()) {
-            return review(ctx, password.get());
-        }
-        String bearer = bearer(authorization).orElseThrow(() -> GatewayError.unauthorized(
+        CallerCredentials credentials = credentials(authorization).orElseThrow(() -> GatewayError.unauthorized(
                 "Unauthorized: log in with any user name and a Kubernetes token as the password"));
+        if (credentials instanceof CallerCredentials.Basic basic) {
+            return review(ctx, basic.token());
+        }
+        String bearer = credentials.token();
         Optional<CallerIdentity> issued = tokens.identity(bearer);
         // Not one of ours (or expired): perhaps a Kubernetes token, as on the Connectors API.
         return issued.map(Future::succeededFuture).orElseGet(() -> review(ctx, bearer));
@@ -94,40 +93,12 @@ public class RegistryAuthHandler implements Handler<RoutingContext> {
                 .end(body.toBuffer());
     }
 
-    /** The password of {@code Authorization: Basic base64(user:password)}, if that is what it is. */
-    static Optional<String> basicPassword(String authorization) {
-        Optional<String> credentials = credentials(authorization, "basic");
-        if (credentials.isEmpty()) {
-            return Optional.empty();
-        }
-        String pair;
+    /** The caller's credentials, through the gateway's one parser; unusable ones are a 401. */
+    private static Optional<CallerCredentials> credentials(String authorization) {
         try {
-            pair = new String(Base64.getDecoder().decode(credentials.get()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw GatewayError.unauthorized("Unauthorized: malformed Basic credentials");
+            return CallerCredentials.parse(authorization);
+        } catch (CallerCredentials.Invalid invalid) {
+            throw GatewayError.unauthorized("Unauthorized: " + invalid.getMessage());
         }
-        int colon = pair.indexOf(':');
-        String password = colon < 0 ? "" : pair.substring(colon + 1);
-        if (password.isEmpty()) {
-            throw GatewayError.unauthorized("Unauthorized: the password (a Kubernetes token) is empty");
-        }
-        return Optional.of(password);
-    }
-
-    static Optional<String> bearer(String authorization) {
-        return credentials(authorization, "bearer");
-    }
-
-    private static Optional<String> credentials(String authorization, String scheme) {
-        if (authorization == null) {
-            return Optional.empty();
-        }
-        String value = authorization.trim();
-        int space = value.indexOf(' ');
-        if (space <= 0 || !value.substring(0, space).toLowerCase(Locale.ROOT).equals(scheme)) {
-            return Optional.empty();
-        }
-        String rest = value.substring(space + 1).trim();
-        return rest.isEmpty() ? Optional.empty() : Optional.of(rest);
     }
 }
