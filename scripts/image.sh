@@ -34,7 +34,7 @@ while (($#)); do
     --native) NATIVE=1 ;;
     --base) BASE="${2:?--base needs an image}"; shift ;;
     --push) PUSH="${2:?--push needs a registry}"; shift ;;
-    -h|--help) sed -n '2,20p' "$0" >&2; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" >&2; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
   shift
