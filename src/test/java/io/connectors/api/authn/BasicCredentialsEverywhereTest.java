@@ -1,6 +1,7 @@
 package io.connectors.api.authn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.connectors.api.support.FakeKubeAuth;
@@ -13,6 +14,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -136,6 +138,9 @@ class BasicCredentialsEverywhereTest extends GatewayTest {
             viaPathForm = tool.next();
             get(callerBasic, apiPath(namespace, connector) + "/api/v4/projects?a=1").then().statusCode(200);
             viaApi = tool.next();
+            // The line is written once the response has ended, which may be after the caller has it.
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream()
+                    .filter(line -> line.contains(" connector=" + namespace + "/")).count() == 2);
         } finally {
             root.removeHandler(capture);
         }
@@ -151,6 +156,16 @@ class BasicCredentialsEverywhereTest extends GatewayTest {
         assertThat(lines).noneMatch(line -> line.contains(token) || line.contains(callerBasic.substring(6)));
         String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).doesNotContain(token).doesNotContain(callerBasic.substring(6));
+    }
+
+    @Test
+    void aConnectorWithoutASecretSendsTheToolNoAuthorizationAtAll() throws Exception {
+        fixtures.connector(namespace, "open", "plain", tool.url(), null, null);
+        FakeKubeAuth.grantGet(token, namespace, "open");
+        get(basic("me", token), "/namespaces/" + namespace + "/connectors/open/x").then().statusCode(200);
+        Seen seen = tool.next();
+        assertThat(seen.header("authorization")).isNull();
+        assertThat(seen.headers().toString()).doesNotContain(token);
     }
 
     @Test

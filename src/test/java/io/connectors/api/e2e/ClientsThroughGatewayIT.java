@@ -413,6 +413,34 @@ class ClientsThroughGatewayIT {
         assertThat(bob.output()).contains("403").doesNotContain(cluster.token("bob"));
     }
 
+    // ---- curl ----
+
+    ChildProcess.Result curl(Path config, String... args) {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--noproxy", "*", "-K", config.toString(),
+                "-o", "/dev/null", "-D", "-", "-w", "body=%{size_download}\n"));
+        command.addAll(List.of(args));
+        ChildProcess.Result result = ChildProcess.run(command, work, cleanEnvironment(), CLIENT_TIMEOUT);
+        System.out.printf("---- curl (exit %d) ----%n%s---- end of curl output ----%n", result.exitCode(),
+                result.output().replace(cluster.token(USER), "<token>"));
+        return result;
+    }
+
+    @Test
+    void curlWithTheTokenAsBasicPasswordAndWithoutCredentials() throws IOException {
+        // The credentials in a config file (-K), off the command line, as docs/clients.md shows with -u.
+        Path withToken = Files.writeString(work.resolve("curl-with-token"), "user = \"me:" + cluster.token(USER) + "\"\n");
+        Path without = Files.writeString(work.resolve("curl-without"), "\n");
+        String index = proxyAddress("pypi") + "/simple/gateway-hello/";
+        ChildProcess.Result ok = curl(withToken, index);
+        assertThat(ok.output()).startsWith("HTTP/1.1 200").contains("body=" + Files.size(
+                work.resolve("pypi/simple/gateway-hello/index.html")));
+        ChildProcess.Result challenged = curl(without, index);
+        assertThat(challenged.output()).startsWith("HTTP/1.1 401")
+                .containsIgnoringCase("www-authenticate: Basic realm=\"connectors\"");
+        ChildProcess.Result api = curl(withToken, viaApiPath("pypi") + "/simple/");
+        assertThat(api.output()).startsWith("HTTP/1.1 200");
+    }
+
     // ---- helpers ----
 
     /** The tools behind the gateway saw the Connector's credentials (or none, before a challenge), never a caller's token. */
