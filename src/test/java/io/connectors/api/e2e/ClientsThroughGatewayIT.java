@@ -129,6 +129,15 @@ class ClientsThroughGatewayIT {
                 // stopping a loopback server of the test
             }
         }
+        if (work != null) {
+            // Three local Maven repositories and the installed packages: tens of MB.
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
+            } catch (IOException ignored) {
+                // a temp directory the machine cleans anyway
+            }
+            work = null;
+        }
     }
 
     static String apiPath(String connector) {
