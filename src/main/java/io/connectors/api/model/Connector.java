@@ -23,4 +23,12 @@ public class Connector extends CustomResource<ConnectorSpec, ConnectorStatus> im
     public static String apiPath(String namespace, String name) {
         return "/connectors/" + VERSION + "/" + namespace + "/" + name + "/path";
     }
+
+    /**
+     * The upstream proxy's path form of this Connector, which the gateway serves too: appended to
+     * the gateway's public URL it is {@code status.proxy.httpAddress.url}.
+     */
+    public static String proxyPath(String namespace, String name) {
+        return "/namespaces/" + namespace + "/connectors/" + name;
+    }
 }

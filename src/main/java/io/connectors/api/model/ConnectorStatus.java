@@ -8,7 +8,7 @@ import java.util.List;
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ConnectorStatus(ApiPath api, List<Condition> conditions) {
+public record ConnectorStatus(ApiPath api, ConnectorClassStatus.Proxy proxy, List<Condition> conditions) {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -43,6 +43,25 @@ public sealed interface GatewayRoute {
     }
 
     /**
+     * {@code /namespaces/{ns}/connectors/{name}{tool path}}: the upstream Connectors proxy's path form,
+     * the address upstream clients read from {@code status.proxy.httpAddress.url}. Served exactly as
+     * {@link ConnectorApi} (same stages, same forwarding), only spelt the upstream's way, so clients
+     * configured from that field (git's {@code insteadOf}, pip's index, Maven's mirror) work unchanged.
+     */
+    record ConnectorProxyPath(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
+
+        @Override
+        public Optional<ConnectorRef> connector() {
+            return Optional.of(new ConnectorRef(namespace, name));
+        }
+
+        @Override
+        public Optional<String> apiPath() {
+            return Optional.of(canonicalApiPath);
+        }
+    }
+
+    /**
      * {@code /connectors/v1alpha1/namespaces/{ns}/connectors/{name}/resources/{resource...}}: always the
      * custom API's {@code /{resource...}} (canonical, starting with "/").
      */

@@ -26,24 +26,93 @@ final class DesiredStatus {
 
     static final String API_READY = "APIReady";
     static final String API_SPEC_RESOLVED = "APISpecResolved";
+    static final String PROXY_SERVICE_READY = "ProxyServiceReady";
 
     private final ApiAddressResolver addresses;
     private final Clock clock;
+    /** {@code connectors.public-url}: the base of the Connectors' proxy addresses. */
+    private final Optional<String> publicUrl;
 
     DesiredStatus(ApiAddressResolver addresses, Clock clock) {
-        this.addresses = addresses;
-        this.clock = clock;
+        this(addresses, clock, Optional.empty());
     }
 
-    /** {@code status.api.path} of a Connector, when it is not already right. */
+    DesiredStatus(ApiAddressResolver addresses, Clock clock, Optional<String> publicUrl) {
+        this.addresses = addresses;
+        this.clock = clock;
+        this.publicUrl = publicUrl;
+    }
+
+    /** {@code status.api.path} of a Connector, when it is not already right (no public URL: proxy fields not owned). */
     Optional<Map<String, Object>> forConnector(Connector connector) {
-        String path = Connector.apiPath(connector.getMetadata().getNamespace(), connector.getMetadata().getName());
+        return forConnector(connector, Optional.empty());
+    }
+
+    /**
+     * {@code status.api.path} of a Connector and, when {@code connectors.public-url} is set,
+     * {@code status.proxy.httpAddress.url} and the ProxyServiceReady condition, when any is not right.
+     * The proxy address is the upstream's path form on this gateway; as upstream, a class without
+     * {@code spec.proxy} leaves it empty with ProxyServiceReady True/NonProxy (the path form still
+     * serves the Connector: it is its Connectors API spelt another way). Without a public URL the
+     * writer does not own those fields: it cannot know how callers reach the gateway, and another
+     * controller may be writing them.
+     */
+    Optional<Map<String, Object>> forConnector(Connector connector, Optional<ConnectorClass> connectorClass) {
+        String namespace = connector.getMetadata().getNamespace();
+        String name = connector.getMetadata().getName();
+        String path = Connector.apiPath(namespace, name);
         ConnectorStatus status = connector.getStatus();
         String current = status == null || status.api() == null ? null : status.api().path();
-        if (path.equals(current)) {
-            return Optional.empty();
+        Map<String, Object> patch = new LinkedHashMap<>();
+        if (!path.equals(current)) {
+            patch.put("api", Map.of("path", path));
         }
-        return Optional.of(Map.of("status", Map.of("api", Map.of("path", path))));
+        publicUrl.ifPresent(base -> proxyFields(base, namespace, name, connector, connectorClass, status, patch));
+        return patch.isEmpty() ? Optional.empty() : Optional.of(Map.of("status", patch));
+    }
+
+    private void proxyFields(String base, String namespace, String name, Connector connector,
+            Optional<ConnectorClass> connectorClass, ConnectorStatus status, Map<String, Object> patch) {
+        String className = connector.getSpec() == null ? null : connector.getSpec().connectorClassName();
+        String url = null;
+        Condition wanted;
+        if (connectorClass.isEmpty()) {
+            wanted = condition(PROXY_SERVICE_READY, "False", "ConnectorClassNotFound",
+                    "connectorclass '" + className + "' not found");
+        } else if (!declaresProxy(connectorClass.get().getSpec())) {
+            wanted = condition(PROXY_SERVICE_READY, "True", "NonProxy", "the class declares no proxy");
+        } else {
+            url = base + Connector.proxyPath(namespace, name);
+            wanted = condition(PROXY_SERVICE_READY, "True", "Served", "served by connectors-api at " + url);
+        }
+        String currentUrl = status == null || status.proxy() == null || status.proxy().httpAddress() == null ? null
+                : status.proxy().httpAddress().url();
+        boolean urlRight = Objects.equals(currentUrl, url) && (url != null || status == null || status.proxy() == null);
+        List<Condition> conditions = status == null || status.conditions() == null ? List.of() : status.conditions();
+        Optional<Condition> currentCondition = find(conditions, PROXY_SERVICE_READY);
+        boolean conditionRight = currentCondition.isPresent() && sameState(currentCondition.get(), wanted);
+        if (urlRight && conditionRight) {
+            return;
+        }
+        if (url == null) {
+            // As upstream: no proxy, no status.proxy at all (a merge patch's null removes it).
+            patch.put("proxy", null);
+        } else {
+            patch.put("proxy", Map.of("httpAddress", Map.of("url", url)));
+        }
+        List<Map<String, Object>> merged = new ArrayList<>();
+        for (Condition condition : conditions) {
+            if (!PROXY_SERVICE_READY.equals(condition.type())) {
+                merged.add(asMap(condition));
+            }
+        }
+        merged.add(asMap(keepTransitionTime(currentCondition, wanted)));
+        patch.put("conditions", merged);
+    }
+
+    private static boolean declaresProxy(ConnectorClassSpec classSpec) {
+        return classSpec != null && classSpec.proxy() != null
+                && (classSpec.proxy().ref() != null || classSpec.proxy().uri() != null);
     }
 
     /** {@code status.api.address.url} and the APIReady condition of a class, when either is not right. */
@@ -74,8 +143,7 @@ final class DesiredStatus {
         } else {
             wanted = condition(API_READY, "True", "Resolved", "the custom API is at " + url.get());
         }
-        boolean declaresProxy = classSpec != null && classSpec.proxy() != null
-                && (classSpec.proxy().ref() != null || classSpec.proxy().uri() != null);
+        boolean declaresProxy = declaresProxy(classSpec);
         Optional<String> proxyUrl = declaresProxy
                 ? addresses.resolve(classSpec.proxy().ref(), classSpec.proxy().uri()).url() : Optional.empty();
         Optional<Condition> specCondition = ApiSpecs.specPath(connectorClass)

@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps {@code Connector.status.api.path} and {@code ConnectorClass.status.api}, {@code status.proxy}
- * (+ APIReady, APISpecResolved)
+ * Keeps {@code Connector.status.api.path} (and, with a public URL, {@code status.proxy} +
+ * ProxyServiceReady) and {@code ConnectorClass.status.api}, {@code status.proxy} (+ APIReady, APISpecResolved)
  * while this replica holds the Lease. It reconciles from the informer stores on every change and
  * on a periodic resync, on its own thread, and writes only what differs.
  *
@@ -70,19 +70,22 @@ public final class StatusWriter {
 
     public StatusWriter(KubernetesClient client, InformerCaches caches, RouteTable routes, ApiAddressResolver addresses,
             String identity, String leaseNamespace, String leaseName, Duration resync) {
-        this(client, caches, routes, addresses, null, null, identity, leaseNamespace, leaseName, resync);
+        this(client, caches, routes, addresses, null, null, Optional.empty(), identity, leaseNamespace, leaseName, resync);
     }
 
-    /** With the objects classes reference and the class APIs' own OpenAPI documents: their changes are reconciled too. */
+    /**
+     * With the objects classes reference and the class APIs' own OpenAPI documents (their changes are
+     * reconciled too), and the gateway's public URL, the base of the Connectors' proxy addresses.
+     */
     public StatusWriter(KubernetesClient client, InformerCaches caches, RouteTable routes, ApiAddressResolver addresses,
-            ReferencedObjects referenced, ApiSpecs specs, String identity, String leaseNamespace, String leaseName,
-            Duration resync) {
+            ReferencedObjects referenced, ApiSpecs specs, Optional<String> publicUrl, String identity,
+            String leaseNamespace, String leaseName, Duration resync) {
         this.referenced = referenced;
         this.specs = specs;
         this.client = client;
         this.caches = caches;
         this.routes = routes;
-        this.desired = new DesiredStatus(addresses, Clock.systemUTC());
+        this.desired = new DesiredStatus(addresses, Clock.systemUTC(), publicUrl);
         this.identity = identity;
         this.leaseNamespace = leaseNamespace;
         this.leaseName = leaseName;
@@ -249,7 +252,9 @@ public final class StatusWriter {
                     .ifPresent(patch -> write(ConnectorClass.class, null, name, patch));
         }
         for (Connector connector : caches.connectors()) {
-            desired.forConnector(connector).ifPresent(patch -> write(Connector.class,
+            String className = connector.getSpec() == null ? null : connector.getSpec().connectorClassName();
+            desired.forConnector(connector, className == null ? Optional.empty() : caches.connectorClass(className))
+                    .ifPresent(patch -> write(Connector.class,
                     connector.getMetadata().getNamespace(), connector.getMetadata().getName(), patch));
         }
     }

@@ -6,6 +6,7 @@ import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.forward.ApiAddressResolver;
 import io.connectors.api.resolve.InformerCaches;
 import io.connectors.api.route.RouteTable;
+import io.connectors.api.web.PublicUrl;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,10 +25,12 @@ public class StatusWriterLifecycle {
     private final ApiAddressResolver addresses;
     private final ReferencedObjects referenced;
     private final ApiSpecs specs;
+    private final PublicUrl publicUrl;
     private StatusWriter writer;
 
     StatusWriterLifecycle(ConnectorsConfig config, KubernetesClient client, InformerCaches caches, RouteTable routes,
-            ApiAddressResolver addresses, ReferencedObjects referenced, ApiSpecs specs) {
+            ApiAddressResolver addresses, ReferencedObjects referenced, ApiSpecs specs, PublicUrl publicUrl) {
+        this.publicUrl = publicUrl;
         this.referenced = referenced;
         this.specs = specs;
         this.config = config;
@@ -43,7 +46,8 @@ public class StatusWriterLifecycle {
         }
         // Pod name when there is one, made unique so that a restarted pod never reuses a live identity.
         String identity = StatusWriter.hostname().orElse("connectors-api") + "-" + UUID.randomUUID().toString().substring(0, 8);
-        writer = new StatusWriter(client, caches, routes, addresses, referenced, specs, identity, config.systemNamespace(),
+        writer = new StatusWriter(client, caches, routes, addresses, referenced, specs, publicUrl.configured(), identity,
+                config.systemNamespace(),
                 config.statusWriter().leaseName(), config.statusWriter().resync());
         writer.start();
     }

@@ -59,7 +59,8 @@ public class AdmissionHandler implements Handler<RoutingContext> {
         }
         GatewayRoute route = RequestPaths.parse(request.path());
         exchange.route(route);
-        if (route instanceof GatewayRoute.ConnectorApi || route instanceof GatewayRoute.Registry) {
+        if (route instanceof GatewayRoute.ConnectorApi || route instanceof GatewayRoute.ConnectorProxyPath
+                || route instanceof GatewayRoute.Registry) {
             refuseUpgrades(request);
             refuseOversizedBodies(request);
         } else if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {

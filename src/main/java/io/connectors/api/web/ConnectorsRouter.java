@@ -24,8 +24,12 @@ public class ConnectorsRouter {
 
     /** Before Quarkus's own routes, which would otherwise see /connectors paths first. */
     private static final int ORDER = -10_000;
-    /** Matched on Vert.x's normalized path; the admission stage then parses the raw path itself. */
-    private static final String PATHS = "/connectors(?:/.*)?";
+    /**
+     * Matched on Vert.x's normalized path; the admission stage then parses the raw path itself.
+     * {@code /namespaces/…} is the upstream proxy's path form ({@link io.connectors.api.request.GatewayRoute.ConnectorProxyPath});
+     * Quarkus serves nothing there (its own routes are under {@code /q/}).
+     */
+    private static final String PATHS = "/connectors(?:/.*)?|/namespaces/.*";
 
     void mount(@Observes Router router, AdmissionHandler admission, AuthenticationHandler authenticate,
             ConnectorAccessHandler authorizeConnector, ResolveHandler resolve, RouteHandler route,

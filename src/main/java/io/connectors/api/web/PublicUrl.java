@@ -45,6 +45,14 @@ public class PublicUrl {
         this.trusted = trusted;
     }
 
+    /**
+     * {@code connectors.public-url}, validated, without a trailing slash, when configured: the only
+     * base there is for URLs written outside a request (the status writer's proxy addresses).
+     */
+    public Optional<String> configured() {
+        return configured;
+    }
+
     /** {@code scheme://host[:port][/prefix]}, without a trailing slash; an absolute path is appended as is. */
     public String base(HttpServerRequest request) {
         if (configured.isPresent()) {

@@ -5,6 +5,7 @@ import io.connectors.api.request.GatewayRoute;
 import io.connectors.api.request.GatewayRoute.ClassOpenApi;
 import io.connectors.api.request.GatewayRoute.ConnectorApi;
 import io.connectors.api.request.GatewayRoute.ConnectorOpenApi;
+import io.connectors.api.request.GatewayRoute.ConnectorProxyPath;
 import io.connectors.api.request.GatewayRoute.LegacyResource;
 import io.connectors.api.request.GatewayRoute.NamespaceOpenApi;
 import io.connectors.api.request.GatewayRoute.Registry;
@@ -24,6 +25,8 @@ public final class RequestPaths {
     public static final String ROOT = "/connectors/";
     private static final String API_ROOT = "/connectors/v1alpha1/";
     public static final String REGISTRY_ROOT = "/v2/";
+    /** The upstream proxy's path form: {@code /namespaces/{ns}/connectors/{name}{tool path}}. */
+    public static final String PROXY_PATH_ROOT = "/namespaces/";
     /**
      * Namespace and object names: RFC 1123 DNS subdomains, as Kubernetes allows them (dot-separated
      * labels: {@code a..b} and {@code a.-b} are no names), 253 chars at most ({@link #name}).
@@ -41,6 +44,9 @@ public final class RequestPaths {
     private static GatewayRoute parseCanonical(String path) {
         if (path.equals("/v2") || path.startsWith(REGISTRY_ROOT)) {
             return parseRegistry(path);
+        }
+        if (path.startsWith(PROXY_PATH_ROOT)) {
+            return parseProxyPath(path);
         }
         if (path.equals("/connectors/version")) {
             return new Version();
@@ -89,6 +95,19 @@ public final class RequestPaths {
             return new Registry(name(head[1], "namespace"), name(head[3], "connector"), REGISTRY_ROOT + head[4]);
         }
         throw notFound();
+    }
+
+    /**
+     * {@code /namespaces/{ns}/connectors/{name}} and what follows it, the tool path ("" or starting
+     * with "/"), exactly as the Connectors API's {@code /connectors/v1alpha1/{ns}/{name}/path} would take it.
+     */
+    private static GatewayRoute parseProxyPath(String path) {
+        String[] head = path.substring(PROXY_PATH_ROOT.length()).split("/", 4);
+        if (head.length < 3 || !head[1].equals("connectors")) {
+            throw notFound();
+        }
+        String toolPath = head.length == 4 ? "/" + head[3] : "";
+        return new ConnectorProxyPath(name(head[0], "namespace"), name(head[2], "connector"), toolPath);
     }
 
     /** Length of the first {@code count} segments and their slashes. */

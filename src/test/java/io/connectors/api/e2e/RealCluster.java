@@ -41,6 +41,10 @@ import java.util.UUID;
  * {@code config=key=value;key=value} adds configuration of the gateway (short timeouts for the
  * fault tests, for instance); a distinct value also means a cluster of its own.
  * <p>
+ * {@code public-url=auto}: the gateway's plain port is chosen here and {@code connectors.public-url}
+ * is {@code http://127.0.0.1:<that port>}, so the status writer's proxy addresses are ones the test
+ * can call ({@link #publicUrl()}).
+ * <p>
  * {@code restartable=true}: the test class stops and starts the API server
  * ({@link #stopApiServer()}, {@link #startApiServer()}), so it must have the cluster to itself.
  */
@@ -61,6 +65,8 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     private int httpPort;
     private final Map<String, String> gatewayConfig = new HashMap<>();
     private boolean restartable;
+    private boolean autoPublicUrl;
+    private String publicUrl = "";
     private LocalCluster cluster;
     private KubernetesClient admin;
     private int managementPort;
@@ -72,6 +78,7 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         namespaces = initArgs.containsKey("namespaces") ? List.of(initArgs.get("namespaces").split(",")) : List.of();
         tlsOnly = "only".equals(initArgs.get("tls"));
         restartable = Boolean.parseBoolean(initArgs.getOrDefault("restartable", "false"));
+        autoPublicUrl = "auto".equals(initArgs.get("public-url"));
         for (String entry : initArgs.getOrDefault("config", "").split(";")) {
             int eq = entry.indexOf('=');
             if (eq > 0) {
@@ -149,10 +156,14 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
             config.put("quarkus.tls.https.reload-period", "1s");
         } else {
             config.put("quarkus.http.ssl-port", "0");
-            config.put("quarkus.http.port", "0");
+            httpPort = autoPublicUrl ? freePort() : 0;
+            config.put("quarkus.http.port", Integer.toString(httpPort));
             config.put("quarkus.http.insecure-requests", "enabled");
             config.put("quarkus.tls.https.reload-period", "1m");
         }
+        // Always set (empty = unset), for the same reason.
+        publicUrl = autoPublicUrl && !tlsOnly ? "http://127.0.0.1:" + httpPort : "";
+        config.put("connectors.public-url", publicUrl);
         config.putAll(gatewayConfig);
         return config;
     }
@@ -237,6 +248,11 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     /** Starts the kube-apiserver again on the same port, with the same certificates, tokens and data. */
     public void startApiServer() {
         cluster.startApiServer(PROJECT);
+    }
+
+    /** With {@code public-url=auto}: the gateway's {@code connectors.public-url}. */
+    public String publicUrl() {
+        return publicUrl;
     }
 
     public KubernetesClient admin() {

@@ -50,8 +50,92 @@ class DesiredStatusTest {
         connector.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("gitlab").build());
         assertThat(desired.forConnector(connector)).contains(
                 Map.of("status", Map.of("api", Map.of("path", "/connectors/v1alpha1/ns/gitlab/path"))));
-        connector.setStatus(new ConnectorStatus(new ConnectorStatus.ApiPath("/connectors/v1alpha1/ns/gitlab/path"), null));
+        connector.setStatus(new ConnectorStatus(new ConnectorStatus.ApiPath("/connectors/v1alpha1/ns/gitlab/path"), null, null));
         assertThat(desired.forConnector(connector)).isEmpty();
+    }
+
+    private final DesiredStatus withPublicUrl = new DesiredStatus(new ApiAddressResolver("http", "cluster.local",
+            "connectors-system"), Clock.fixed(Instant.parse("2026-12-08T00:00:00Z"), ZoneOffset.UTC),
+            Optional.of("https://gw.example:8443/prefix"));
+
+    private static Connector connectorOf(String className, ConnectorStatus status) {
+        Connector connector = new Connector();
+        connector.setMetadata(new ObjectMetaBuilder().withNamespace("team-a").withName("git").build());
+        connector.setSpec(new io.connectors.api.model.ConnectorSpec(className, "http://git.example", null, null, null, null));
+        connector.setStatus(status);
+        return connector;
+    }
+
+    private static ConnectorClass proxyClass(boolean declaresProxy) {
+        ConnectorClass cls = new ConnectorClass();
+        cls.setMetadata(new ObjectMetaBuilder().withName("git").build());
+        cls.setSpec(new ConnectorClassSpec(null, null, null, declaresProxy ? new ConnectorClassSpec.Destination(
+                new ConnectorClassSpec.ObjectRef("Service", "connectors-proxy-service", "connectors-system", null, null),
+                null) : null, null));
+        return cls;
+    }
+
+    @Test
+    void aClassWithAProxyGetsTheGatewaysPathFormAsProxyAddressThenIsLeftAlone() {
+        Map<String, Object> status = statusOf(withPublicUrl.forConnector(connectorOf("git", null),
+                Optional.of(proxyClass(true))));
+        String url = "https://gw.example:8443/prefix/namespaces/team-a/connectors/git";
+        assertThat(status.get("proxy")).isEqualTo(Map.of("httpAddress", Map.of("url", url)));
+        assertThat(condition(status, "ProxyServiceReady")).containsEntry("status", "True")
+                .containsEntry("reason", "Served").containsEntry("lastTransitionTime", "2026-12-08T00:00:00Z");
+
+        ConnectorStatus written = new ConnectorStatus(new ConnectorStatus.ApiPath("/connectors/v1alpha1/team-a/git/path"),
+                new ConnectorClassStatus.Proxy(new ConnectorClassStatus.Address(null, url)),
+                List.of(new Condition("Ready", "True", null, null, "t0", null),
+                        new Condition("ProxyServiceReady", "True", "Served", "served by connectors-api at " + url, "t1",
+                                null)));
+        assertThat(withPublicUrl.forConnector(connectorOf("git", written), Optional.of(proxyClass(true)))).isEmpty();
+    }
+
+    @Test
+    void aClassWithoutAProxyIsNonProxyAndAnAddressLeftOverIsRemoved() {
+        Map<String, Object> status = statusOf(withPublicUrl.forConnector(connectorOf("git", null),
+                Optional.of(proxyClass(false))));
+        assertThat(status).containsKey("proxy");
+        assertThat(status.get("proxy")).isNull();
+        assertThat(condition(status, "ProxyServiceReady")).containsEntry("status", "True")
+                .containsEntry("reason", "NonProxy");
+
+        // The class lost its spec.proxy: the old address goes, the other conditions stay, the time of True stays.
+        ConnectorStatus stale = new ConnectorStatus(new ConnectorStatus.ApiPath("/connectors/v1alpha1/team-a/git/path"),
+                new ConnectorClassStatus.Proxy(new ConnectorClassStatus.Address(null, "https://old/x")),
+                List.of(new Condition("Ready", "True", null, null, "t0", null),
+                        new Condition("ProxyServiceReady", "True", "Served", "served by connectors-api at https://old/x",
+                                "t1", null)));
+        Map<String, Object> changed = statusOf(withPublicUrl.forConnector(connectorOf("git", stale),
+                Optional.of(proxyClass(false))));
+        assertThat(changed).doesNotContainKey("api");
+        assertThat(changed.get("proxy")).isNull();
+        assertThat(condition(changed, "Ready")).containsEntry("lastTransitionTime", "t0");
+        assertThat(condition(changed, "ProxyServiceReady")).containsEntry("reason", "NonProxy")
+                .containsEntry("lastTransitionTime", "t1");
+
+        ConnectorStatus settled = new ConnectorStatus(stale.api(), null, List.of(
+                new Condition("ProxyServiceReady", "True", "NonProxy", "the class declares no proxy", "t1", null)));
+        assertThat(withPublicUrl.forConnector(connectorOf("git", settled), Optional.of(proxyClass(false)))).isEmpty();
+    }
+
+    @Test
+    void aMissingClassIsNotReadyAndHasNoAddress() {
+        Map<String, Object> status = statusOf(withPublicUrl.forConnector(connectorOf("ghost", null), Optional.empty()));
+        assertThat(status.get("proxy")).isNull();
+        assertThat(condition(status, "ProxyServiceReady")).containsEntry("status", "False")
+                .containsEntry("reason", "ConnectorClassNotFound");
+    }
+
+    @Test
+    void withoutAPublicUrlTheProxyFieldsAreNotOwned() {
+        ConnectorStatus someoneElses = new ConnectorStatus(new ConnectorStatus.ApiPath("/connectors/v1alpha1/team-a/git/path"),
+                new ConnectorClassStatus.Proxy(new ConnectorClassStatus.Address(null, "http://c-git.team-a.svc")),
+                List.of(new Condition("ProxyServiceReady", "True", null, null, "t1", null)));
+        assertThat(desired.forConnector(connectorOf("git", someoneElses), Optional.of(proxyClass(true)))).isEmpty();
+        assertThat(desired.forConnector(connectorOf("git", null), Optional.of(proxyClass(true)))).contains(
+                Map.of("status", Map.of("api", Map.of("path", "/connectors/v1alpha1/team-a/git/path"))));
     }
 
     @Test

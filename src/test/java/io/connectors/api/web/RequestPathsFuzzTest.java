@@ -9,6 +9,7 @@ import io.connectors.api.request.GatewayRoute;
 import io.connectors.api.request.GatewayRoute.ClassOpenApi;
 import io.connectors.api.request.GatewayRoute.ConnectorApi;
 import io.connectors.api.request.GatewayRoute.ConnectorOpenApi;
+import io.connectors.api.request.GatewayRoute.ConnectorProxyPath;
 import io.connectors.api.request.GatewayRoute.LegacyResource;
 import io.connectors.api.request.GatewayRoute.NamespaceOpenApi;
 import io.connectors.api.route.CanonicalPath;
@@ -31,7 +32,7 @@ class RequestPathsFuzzTest {
 
     @FuzzTest
     @DictionaryEntries({"/", "ns/", "name/", "path/", "path", "openapi", "namespaces/", "connectors/", "resources/",
-            "connectorclasses/", "..", ".", "%2e", "%2F", "%2f", "%25", ";", "%6e", "-", "//", "%20"})
+            "connectorclasses/", "/namespaces/", "..", ".", "%2e", "%2F", "%2f", "%25", ";", "%6e", "-", "//", "%20"})
     void requestPaths(byte[] input) {
         String text = new String(input, StandardCharsets.ISO_8859_1);
         String raw = text.startsWith("/") ? text : API_ROOT + text;
@@ -53,6 +54,14 @@ class RequestPathsFuzzTest {
             assertThat(canonical.equals(expected) || canonical.equals(expected + "/"))
                     .as("%s is %s + %s", canonical, prefix, api.canonicalApiPath()).isTrue();
             assertApiPath(api.canonicalApiPath(), raw);
+        } else if (route instanceof ConnectorProxyPath proxyPath) {
+            assertName(proxyPath.namespace(), raw);
+            assertName(proxyPath.name(), raw);
+            String expected = "/namespaces/" + proxyPath.namespace() + "/connectors/" + proxyPath.name()
+                    + proxyPath.canonicalApiPath();
+            assertThat(canonical.equals(expected) || canonical.equals(expected + "/"))
+                    .as("%s is the proxy path of %s", canonical, proxyPath).isTrue();
+            assertApiPath(proxyPath.canonicalApiPath(), raw);
         } else if (route instanceof LegacyResource legacy) {
             assertName(legacy.namespace(), raw);
             assertName(legacy.name(), raw);

@@ -7,6 +7,7 @@ import io.connectors.api.errors.GatewayError;
 import io.connectors.api.request.GatewayRoute.ClassOpenApi;
 import io.connectors.api.request.GatewayRoute.ConnectorApi;
 import io.connectors.api.request.GatewayRoute.ConnectorOpenApi;
+import io.connectors.api.request.GatewayRoute.ConnectorProxyPath;
 import io.connectors.api.request.GatewayRoute.LegacyResource;
 import io.connectors.api.request.GatewayRoute.NamespaceOpenApi;
 import io.connectors.api.request.GatewayRoute.Version;
@@ -38,6 +39,35 @@ class RequestPathsTest {
                 .isEqualTo(new ConnectorApi("ns", "gitlab", "/"));
         assertThat(RequestPaths.parse("/connectors/v1alpha1/ns/gitlab/path/a/b/c/d/e/f/g"))
                 .isEqualTo(new ConnectorApi("ns", "gitlab", "/a/b/c/d/e/f/g"));
+    }
+
+    @Test
+    void theUpstreamProxyPathFormTakesTheToolPathAsTheConnectorsApiDoes() {
+        assertThat(RequestPaths.parse("/namespaces/ns/connectors/git/demo.git/info/refs"))
+                .isEqualTo(new ConnectorProxyPath("ns", "git", "/demo.git/info/refs"));
+        assertThat(RequestPaths.parse("/namespaces/ns/connectors/gitlab/api/v4/projects/g%2fp"))
+                .isEqualTo(new ConnectorProxyPath("ns", "gitlab", "/api/v4/projects/g%2Fp"));
+        assertThat(RequestPaths.parse("/namespaces/ns/connectors/gitlab"))
+                .isEqualTo(new ConnectorProxyPath("ns", "gitlab", ""));
+        assertThat(RequestPaths.parse("/namespaces/ns/connectors/gitlab/"))
+                .isEqualTo(new ConnectorProxyPath("ns", "gitlab", "/"));
+        assertThat(RequestPaths.parse("/namespaces/n%73/connectors/pypi//simple/a/b/c/d/e/f/"))
+                .isEqualTo(new ConnectorProxyPath("ns", "pypi", "/simple/a/b/c/d/e/f/"));
+        // Same tool path, same route and forwarding, whichever form named the Connector.
+        assertThat(RequestPaths.parse("/namespaces/ns/connectors/git/x/y%2Fz").apiPath())
+                .isEqualTo(RequestPaths.parse("/connectors/v1alpha1/ns/git/path/x/y%2Fz").apiPath());
+        for (String dotted : new String[] {"/namespaces/ns/connectors/git/a/..;/b", "/namespaces/ns/connectors/git/%252e%252e/x",
+                "/namespaces/ns/connectors/../../connectors/version"}) {
+            assertThatThrownBy(() -> RequestPaths.parse(dotted)).as(dotted)
+                    .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(400));
+        }
+        for (String unknown : new String[] {"/namespaces/", "/namespaces/ns", "/namespaces/ns/connectors",
+                "/namespaces/ns/connectors/", "/namespaces/ns/secrets/git/x"}) {
+            assertThatThrownBy(() -> RequestPaths.parse(unknown)).as(unknown)
+                    .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isIn(400, 404));
+        }
+        assertThatThrownBy(() -> RequestPaths.parse("/namespaces/NS/connectors/git/x"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.code()).isEqualTo(400));
     }
 
     @Test
