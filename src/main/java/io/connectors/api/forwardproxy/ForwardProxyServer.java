@@ -141,7 +141,8 @@ public class ForwardProxyServer {
         String id = vertx.deployVerticle(() -> new AbstractVerticle() {
             @Override
             public void start(Promise<Void> started) {
-                Handler<HttpServerRequest> handler = router;
+                Handler<HttpServerRequest> handler = request -> router.handle(
+                        request.method() == io.vertx.core.http.HttpMethod.CONNECT ? ConnectRequest.routable(request) : request);
                 Future<HttpServer> listening = vertx.createHttpServer(options).requestHandler(handler).listen();
                 listening.onSuccess(server -> actual.set(server.actualPort())).<Void>mapEmpty().onComplete(started);
             }
