@@ -45,6 +45,14 @@ public class ForwardProxyServer {
     /** As Quarkus's own listener: an idle keep-alive connection (or tunnel) is closed after this. */
     private static final Duration IDLE = Duration.ofMinutes(30);
     private static final int CHUNK = 64 * 1024;
+    /**
+     * A free port shared by all instances of one server: Vert.x binds a negative port to a free
+     * one, the same for every server listening with that same negative value. Values of our own:
+     * Quarkus uses -1 (and neighbours) for its own listeners, and a tunnel server sharing Quarkus's
+     * port would have its tunnels' requests answered by Quarkus's router.
+     */
+    private static final int TUNNEL_SERVERS = -18_081;
+    private static final int PROXY_SERVERS = -18_082;
 
     private final Vertx vertx;
     private final ConnectorsConfig.ForwardProxy config;
@@ -87,9 +95,9 @@ public class ForwardProxyServer {
             return;
         }
         loopback = vertx.createNetClient(new NetClientOptions().setConnectTimeout(10_000).setTcpNoDelay(true));
-        tunnelPort = listen(router(admission::handleInTunnel), "127.0.0.1", 0);
+        tunnelPort = listen(router(admission::handleInTunnel), "127.0.0.1", TUNNEL_SERVERS);
         connect.tunnelServer(loopback, tunnelPort);
-        port = listen(router(admission::handle), host, config.port());
+        port = listen(router(admission::handle), host, config.port() == 0 ? PROXY_SERVERS : config.port());
         LOG.infof("forward proxy listening on %s:%d", host, port);
     }
 
@@ -121,13 +129,12 @@ public class ForwardProxyServer {
     }
 
     /**
-     * One server per event loop on {@code port}, so that connections are spread over the loops
-     * (a server made outside a verticle serves all its connections on one). Port 0: a free port,
-     * the same for all of them (Vert.x shares a negative port's random choice between servers).
+     * One server per event loop on {@code bind}, so that connections are spread over the loops
+     * (a server made outside a verticle serves all its connections on one); a negative port is a
+     * free one, the same for all of them.
      */
-    private int listen(Router router, String bindHost, int wanted) throws Exception {
+    private int listen(Router router, String bindHost, int bind) throws Exception {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        int bind = wanted == 0 ? -1 : wanted;
         AtomicInteger actual = new AtomicInteger(-1);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(bindHost)

@@ -3,6 +3,7 @@ package io.connectors.api.forwardproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.connectors.api.support.TestCa;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;

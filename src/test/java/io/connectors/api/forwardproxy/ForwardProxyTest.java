@@ -10,6 +10,8 @@ import io.connectors.api.support.FakeTool.Seen;
 import io.connectors.api.support.Fixtures;
 import io.connectors.api.support.GatewayTest;
 import io.connectors.api.support.MockCluster;
+import io.connectors.api.support.TestCa;
+import io.connectors.api.support.TlsTool;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.quarkus.test.junit.QuarkusTest;
@@ -241,6 +243,14 @@ class ForwardProxyTest extends GatewayTest {
             assertThat(seen.uri()).isEqualTo("/api/v4/projects?page=2");
             assertThat(seen.header("authorization")).isEqualTo("Bearer tls-tool-token");
             assertThat(seen.header("proxy-authorization")).isNull();
+            // Every tunnel reaches the gateway's tunnel server (which once shared Quarkus's random port,
+            // and then every other tunnel's requests were answered by Quarkus's router with a 404).
+            for (int i = 0; i < 4; i++) {
+                ChildProcess.Result again = curl("--cacert", work.resolve("proxy-ca.pem").toString(),
+                        "-U", namespace + "/" + name + ":" + token, tlsTool.url() + "/api/again");
+                assertThat(statuses(again)).as(again.output()).isEqualTo("200 200");
+                assertThat(tlsTool.next().uri()).isEqualTo("/api/again");
+            }
             // Inside the tunnel, the path is checked as for absolute-form requests.
             ChildProcess.Result outside = curl("--cacert", work.resolve("proxy-ca.pem").toString(),
                     "-U", namespace + "/" + name + ":" + token, tlsTool.url() + "/admin");

@@ -1,4 +1,6 @@
-package io.connectors.api.forwardproxy;
+package io.connectors.api.support;
+
+import io.connectors.api.forwardproxy.CertificateIssuer;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,13 +17,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTPS tool on 127.0.0.1 (free port) with a certificate of its own test CA, that records the
- * method, URI and headers of what reaches it and answers them as JSON.
+ * method, URI and headers of what reaches it and answers them as JSON; {@code /download?bytes=N}
+ * streams N bytes of {@link DataStream} instead, with back-pressure (not recorded).
  */
-final class TlsTool implements AutoCloseable {
+public final class TlsTool implements AutoCloseable {
 
-    record Seen(String method, String uri, Map<String, List<String>> headers) {
+    public record Seen(String method, String uri, Map<String, List<String>> headers) {
 
-        String header(String name) {
+        public String header(String name) {
             List<String> values = headers.get(name.toLowerCase());
             return values == null || values.isEmpty() ? null : values.get(0);
         }
@@ -32,7 +35,7 @@ final class TlsTool implements AutoCloseable {
     private final TestCa ca;
     private final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
 
-    TlsTool() throws Exception {
+    public TlsTool() throws Exception {
         ca = TestCa.create("EC");
         CertificateIssuer.Issued issued = ca.issuer().issue("127.0.0.1");
         String keyPem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(issued.key().getEncoded())
@@ -41,6 +44,13 @@ final class TlsTool implements AutoCloseable {
         server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setKeyValue(Buffer.buffer(keyPem)).setCertValue(Buffer.buffer(certPem))))
                 .requestHandler(request -> {
+                    if (request.path().endsWith("/download")) {
+                        // Started on the next turn of the loop, not inside the read of the request: there
+                        // Vert.x holds flushes back, and writes into TLS would never fill the queue.
+                        long bytes = Long.parseLong(request.getParam("bytes"));
+                        io.vertx.core.Vertx.currentContext().runOnContext(v -> FakeTool.download(request, bytes));
+                        return;
+                    }
                     Map<String, List<String>> headers = new java.util.TreeMap<>();
                     request.headers().forEach(entry -> headers.computeIfAbsent(entry.getKey().toLowerCase(),
                             key -> new java.util.ArrayList<>()).add(entry.getValue()));
@@ -51,20 +61,20 @@ final class TlsTool implements AutoCloseable {
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    String url() {
+    public String url() {
         return "https://127.0.0.1:" + server.actualPort();
     }
 
-    int port() {
+    public int port() {
         return server.actualPort();
     }
 
     /** The PEM of the CA the tool's certificate is signed by (what a Connector's CA Secret holds). */
-    String caPem() {
+    public String caPem() {
         return ca.certificatePem();
     }
 
-    Seen next() throws InterruptedException {
+    public Seen next() throws InterruptedException {
         Seen next = seen.poll(10, TimeUnit.SECONDS);
         if (next == null) {
             throw new AssertionError("the TLS tool saw no request");
@@ -72,7 +82,7 @@ final class TlsTool implements AutoCloseable {
         return next;
     }
 
-    int pending() {
+    public int pending() {
         return seen.size();
     }
 

@@ -1,4 +1,6 @@
-package io.connectors.api.forwardproxy;
+package io.connectors.api.support;
+
+import io.connectors.api.forwardproxy.CertificateIssuer;
 
 import java.io.StringWriter;
 import java.math.BigInteger;
