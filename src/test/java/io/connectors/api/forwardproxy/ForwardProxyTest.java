@@ -133,6 +133,10 @@ class ForwardProxyTest extends GatewayTest {
         assertThat(seen.headers("authorization")).containsExactly("Bearer tool-token");
         assertThat(seen.header("proxy-authorization")).isNull();
         assertThat(seen.header("host")).isEqualTo(tool.url().substring("http://".length()));
+        // The API path's metrics, with mode="forward".
+        await().atMost(Fixtures.VISIBLE).untilAsserted(() -> assertThat(management().get("/q/metrics").asString())
+                .containsPattern("connectors_requests_seconds_count\\{[^}]*mode=\"forward\"[^}]*status=\"200\"")
+                .containsPattern("connectors_upstream_requests_seconds_count\\{[^}]*mode=\"forward\""));
     }
 
     @Test
