@@ -9,7 +9,6 @@ import io.connectors.api.resolve.FeatureFlags;
 import io.connectors.api.resolve.ResolvedConnector;
 import io.connectors.api.route.RouteMatch;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
@@ -17,7 +16,8 @@ import jakarta.inject.Singleton;
 /**
  * Stage, once the request is routed: the permission on the Connector's API while its flag is on
  * (spec §4.4: whole class, else the matched path template), then the write gate (§4.5: writes
- * only with write passthrough on).
+ * only with write passthrough on). The verb of each request, WebSocket upgrades included, is
+ * {@link MethodPolicy}'s.
  */
 @Singleton
 public class ApiAccessHandler implements Handler<RoutingContext> {
@@ -40,14 +40,15 @@ public class ApiAccessHandler implements Handler<RoutingContext> {
         }
         HttpServerRequest request = ctx.request();
         ResolvedConnector resolved = exchange.resolved();
-        MethodPolicy.Request asked = new MethodPolicy.Request(request.method(), route.apiPath().orElseThrow(),
-                request.getHeader(HttpHeaders.CONTENT_TYPE), resolved.connectorClass());
+        MethodPolicy.Request asked = MethodPolicy.Request.of(request, route.apiPath().orElseThrow(),
+                resolved.connectorClass());
         String verb = MethodPolicy.verb(asked);
         Stages.then(ctx, permissions.require(exchange.identity(), resolved.namespace(), resolved.name(),
                 resolved.className(), verb, exchange.match().map(RouteMatch::template)), allowed -> {
                     if (!verb.equals("get") && !flags.enabled(FeatureFlag.WRITE_PASSTHROUGH)) {
-                        throw GatewayError.methodNotAllowed("method " + request.method().name()
-                                + " is not allowed: write passthrough is disabled");
+                        String what = asked.webSocket() ? "a WebSocket upgrade (a channel that can write)"
+                                : "method " + request.method().name();
+                        throw GatewayError.methodNotAllowed(what + " is not allowed: write passthrough is disabled");
                     }
                     ctx.next();
                 });

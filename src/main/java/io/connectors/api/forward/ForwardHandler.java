@@ -20,14 +20,11 @@ public class ForwardHandler implements Handler<RoutingContext> {
     private final ProxyPlanner proxyPlanner;
     private final CustomApiPlanner customApiPlanner;
     private final Forwarder forwarder;
-    private final WebSocketTunnel webSockets;
 
-    ForwardHandler(ProxyPlanner proxyPlanner, CustomApiPlanner customApiPlanner, Forwarder forwarder,
-            WebSocketTunnel webSockets) {
+    ForwardHandler(ProxyPlanner proxyPlanner, CustomApiPlanner customApiPlanner, Forwarder forwarder) {
         this.proxyPlanner = proxyPlanner;
         this.customApiPlanner = customApiPlanner;
         this.forwarder = forwarder;
-        this.webSockets = webSockets;
     }
 
     @Override
@@ -44,11 +41,7 @@ public class ForwardHandler implements Handler<RoutingContext> {
                 ? customApiPlanner.plan(exchange.resolved(), apiPath, request.query(), exchange.requestId())
                 : proxyPlanner.plan(exchange.resolved(), exchange.match(), apiPath, request.query(), exchange.requestId());
         exchange.mode(plan.mode());
-        if (WebSocketTunnel.isWebSocketUpgrade(request)) {
-            webSockets.open(ctx, plan);
-        } else {
-            forwarder.forward(ctx, plan);
-        }
+        forwarder.forward(ctx, plan);
     }
 
     /** The legacy route always calls the custom API; otherwise only operations marked {@code x-provider-type: api}. */

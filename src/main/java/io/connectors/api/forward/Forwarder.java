@@ -4,15 +4,16 @@ import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.forward.registry.RegistryFlow;
 import io.connectors.api.request.Exchange;
 import io.connectors.api.request.Stages;
-import io.connectors.api.request.TrustedProxies;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.connectors.api.request.WebSocketUpgrade;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.function.Supplier;
 
 /**
  * Streams one request to its upstream with vertx-http-proxy: bodies are piped with back-pressure
@@ -29,7 +30,8 @@ public class Forwarder {
     public static final String GATEWAY_ERROR = "connectors.gateway-error";
 
     // Upgrades are not tunnelled by vertx-http-proxy here: its WebSocket path would send the
-    // gateway's own URI and the caller's headers upstream. WebSocketTunnel does it instead.
+    // gateway's own URI and the caller's headers upstream. WebSocketTunnel does it instead, as a
+    // call like any other (same place in the waiting line, headers, idle timeout, metrics).
     // An instance field, not a static one: no Vert.x object is created during native-image build-time init.
     private final ProxyOptions proxyOptions = new ProxyOptions().setSupportWebSocket(false);
 
@@ -38,25 +40,20 @@ public class Forwarder {
     private final ConnectorsConfig.Proxy config;
     private final UpstreamMetrics metrics;
     private final WaitingLines waitingLines;
-    private final boolean tracing;
-    private final HeaderHygiene.Denied denied;
-    private final TrustedProxies trustedProxies;
+    private final UpstreamHeaders upstreamHeaders;
+    private final WebSocketTunnel webSockets;
     private final RegistryFlow registries;
 
     Forwarder(UpstreamClients clients, Destinations destinations, WaitingLines waitingLines, ConnectorsConfig config,
-            MeterRegistry registry, @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean tracingDisabled,
-            TrustedProxies trustedProxies, RegistryFlow registries) {
-        this.trustedProxies = trustedProxies;
+            UpstreamMetrics metrics, UpstreamHeaders upstreamHeaders, WebSocketTunnel webSockets, RegistryFlow registries) {
         this.clients = clients;
         this.registries = registries;
         this.destinations = destinations;
         this.waitingLines = waitingLines;
         this.config = config.proxy();
-        this.metrics = new UpstreamMetrics(registry);
-        // With tracing on, Quarkus's Vert.x tracer injects the trace context into the upstream
-        // request (a child of the caller's trace, if any); the caller's own headers must not go too.
-        this.tracing = !tracingDisabled;
-        this.denied = HeaderHygiene.Denied.of(this.config.stripRequestHeaders().orElse(java.util.List.of()));
+        this.metrics = metrics;
+        this.upstreamHeaders = upstreamHeaders;
+        this.webSockets = webSockets;
     }
 
     public void forward(RoutingContext ctx, ForwardPlan plan) {
@@ -74,7 +71,6 @@ public class Forwarder {
         }
         HttpClient client = clients.client(plan.target(), plan.trust());
         UpstreamCall call = new UpstreamCall(ctx.vertx(), config.idleTimeout(), plan.upstream());
-        exchange.onEnd(call::finished);
         RequestOptions origin = new RequestOptions()
                 .setHost(plan.target().host())
                 .setPort(plan.target().port())
@@ -84,11 +80,16 @@ public class Forwarder {
                 // is this call's turn, only connecting can take time.
                 .setConnectTimeout(config.connectTimeout().toMillis());
         destination.apply(origin);
+        Supplier<Future<HttpClientRequest>> connection =
+                () -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin));
+        if (WebSocketUpgrade.isRequested(ctx.request())) {
+            webSockets.open(ctx, plan, call, connection);
+            return;
+        }
+        exchange.onEnd(call::finished);
         HttpProxy proxy = HttpProxy.reverseProxy(proxyOptions, client)
-                .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin))
-                        .onSuccess(connected -> call.continueIfExpected(ctx.request())))
-                .addInterceptor(new ForwardingInterceptor(plan, trustedProxies.trusts(ctx.request()), denied,
-                        config.passSetCookie(), tracing, metrics, call, exchange));
+                .origin(context -> connection.get().onSuccess(connected -> call.continueIfExpected(ctx.request())))
+                .addInterceptor(new ForwardingInterceptor(plan, upstreamHeaders, metrics, call, exchange));
         // Inside the forwarding interceptor: a registry token replaces what the plan set, and a
         // request sent twice (after a registry's challenge) is cleaned and counted as one.
         registries.interceptor(ctx, plan).ifPresent(proxy::addInterceptor);

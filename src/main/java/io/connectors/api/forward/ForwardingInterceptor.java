@@ -4,11 +4,7 @@ import io.connectors.api.errors.GatewayError;
 import io.connectors.api.errors.StatusBody;
 import io.connectors.api.request.Exchange;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
@@ -17,32 +13,24 @@ import io.vertx.httpproxy.ProxyResponse;
 import org.jboss.logging.Logger;
 
 /**
- * Applies one {@link ForwardPlan} to a proxied exchange: clean the request, set the plan's
- * headers and URI, turn upstream failures into Status responses, clean the response.
+ * Applies one {@link ForwardPlan} to a proxied exchange: the request's headers as
+ * {@link UpstreamHeaders} makes them, the plan's URI, upstream failures turned into Status
+ * responses, the response cleaned.
  */
 final class ForwardingInterceptor implements ProxyInterceptor {
 
     private static final Logger LOG = Logger.getLogger(ForwardingInterceptor.class);
 
-    /** W3C trace-context and baggage headers: replaced by the gateway's own when tracing is on. */
-    private static final String[] TRACE_CONTEXT = {"traceparent", "tracestate", "baggage"};
-
     private final ForwardPlan plan;
-    private final boolean trustForwarded;
-    private final HeaderHygiene.Denied denied;
-    private final boolean passSetCookie;
-    private final boolean tracing;
+    private final UpstreamHeaders upstreamHeaders;
     private final UpstreamMetrics metrics;
     private final UpstreamCall call;
     private final Exchange exchange;
 
-    ForwardingInterceptor(ForwardPlan plan, boolean trustForwarded, HeaderHygiene.Denied denied, boolean passSetCookie,
-            boolean tracing, UpstreamMetrics metrics, UpstreamCall call, Exchange exchange) {
+    ForwardingInterceptor(ForwardPlan plan, UpstreamHeaders upstreamHeaders, UpstreamMetrics metrics, UpstreamCall call,
+            Exchange exchange) {
         this.plan = plan;
-        this.trustForwarded = trustForwarded;
-        this.denied = denied;
-        this.passSetCookie = passSetCookie;
-        this.tracing = tracing;
+        this.upstreamHeaders = upstreamHeaders;
         this.metrics = metrics;
         this.call = call;
         this.exchange = exchange;
@@ -51,16 +39,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
         ProxyRequest request = context.request();
-        MultiMap headers = request.headers();
-        HeaderHygiene.sanitizeRequest(headers, trustForwarded, denied);
-        if (tracing) {
-            // The Vert.x client tracer adds the gateway span's context when the request is sent.
-            for (String name : TRACE_CONTEXT) {
-                headers.remove(name);
-            }
-        }
-        setForwardedHeaders(headers, request.proxiedRequest());
-        plan.headers().forEach(headers::set);
+        upstreamHeaders.toUpstream(request.headers(), request.proxiedRequest(), plan);
         request.setURI(plan.requestUri());
         Body body = request.getBody();
         if (body != null) {
@@ -85,7 +64,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     public Future<Void> handleProxyResponse(ProxyContext context) {
         call.touch();
         ProxyResponse response = context.response();
-        HeaderHygiene.sanitizeResponse(response.headers(), passSetCookie);
+        upstreamHeaders.toCaller(response.headers());
         Body body = response.getBody();
         if (body != null) {
             response.setBody(Body.body(call.watch(body.stream()), body.length()));
@@ -93,20 +72,5 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         // A body that could not be passed on whole (the caller or the tool went away midway) ends with
         // vertx-http-proxy resetting the caller's answer, after which Vert.x calls no end handler.
         return context.sendResponse().onFailure(failure -> exchange.end(false));
-    }
-
-    private void setForwardedHeaders(MultiMap headers, HttpServerRequest inbound) {
-        SocketAddress remote = inbound.remoteAddress();
-        if (remote != null && remote.hostAddress() != null) {
-            String previous = trustForwarded ? headers.get("X-Forwarded-For") : null;
-            headers.set("X-Forwarded-For", previous == null ? remote.hostAddress() : previous + ", " + remote.hostAddress());
-        }
-        if (!trustForwarded || !headers.contains("X-Forwarded-Proto")) {
-            headers.set("X-Forwarded-Proto", inbound.scheme() == null ? "http" : inbound.scheme());
-        }
-        HostAndPort authority = inbound.authority();
-        if (authority != null && (!trustForwarded || !headers.contains("X-Forwarded-Host"))) {
-            headers.set("X-Forwarded-Host", authority.toString());
-        }
     }
 }

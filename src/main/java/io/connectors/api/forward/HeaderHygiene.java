@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * What crosses the gateway, header by header. Hop-by-hop headers and every header named in
  * {@code Connection:} go first, so that a caller cannot name the credentials we inject and have
- * them dropped downstream (CVE-2021-33197); then the caller's own credentials go.
+ * them dropped downstream (CVE-2021-33197); then the caller's own credentials, claimed identities,
+ * method overrides and (unless from a trusted proxy) forwarding headers go, in any spelling.
  */
 public final class HeaderHygiene {
 
@@ -29,10 +30,26 @@ public final class HeaderHygiene {
     private static final Set<String> IDENTITY = Set.of("x-forwarded-user", "x-forwarded-email", "x-forwarded-groups",
             "x-forwarded-preferred-username", "x-forwarded-access-token");
 
-    /** What a proxy says about the original request; a tool builds its own URLs from X-Forwarded-Prefix too. */
-    private static final Set<String> FORWARDED = Set.of(
-            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix",
-            "forwarded");
+    /**
+     * What a proxy says about the original request — the client's address, scheme, host, port, path
+     * or URL — in every spelling tools are known to read (a tool builds its URLs from
+     * X-Forwarded-Prefix, trusts X-Real-IP for rate limits, routes on X-Original-URL): passed on only
+     * from a trusted proxy ({@code request/TrustedProxies}). Any other {@code X-Forwarded-*} too.
+     */
+    private static final Set<String> FORWARDED = Set.of("forwarded", "x-forwarded", "x-real-ip", "x-client-ip",
+            "true-client-ip", "x-cluster-client-ip", "x-original-url", "x-original-uri", "x-rewrite-url",
+            "x-original-host", "x-host");
+    private static final String FORWARDED_PREFIX = "x-forwarded-";
+
+    /**
+     * Method overrides are removed rather than authorised: the gateway authorises the request's own
+     * method, and a tool that honoured an override would execute another one (a GET let through as a
+     * read, executed as a DELETE). Treating them as writes instead would leave the gateway guessing
+     * which verb the tool acts on (a POST overridden to DELETE: create or delete?); as the gateway
+     * forwards every method as it is, no client needs to tunnel one through another.
+     */
+    private static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-http-method",
+            "x-method-override");
 
     public static final String REQUEST_ID = "X-Request-Id";
 
@@ -51,7 +68,7 @@ public final class HeaderHygiene {
             Set<String> names = new java.util.HashSet<>();
             List<String> prefixes = new ArrayList<>();
             for (String entry : configured) {
-                String lower = entry.trim().toLowerCase(Locale.ROOT);
+                String lower = canonicalName(entry.trim());
                 if (lower.endsWith("*")) {
                     prefixes.add(lower.substring(0, lower.length() - 1));
                 } else if (!lower.isEmpty()) {
@@ -61,8 +78,8 @@ public final class HeaderHygiene {
             return new Denied(Set.copyOf(names), List.copyOf(prefixes));
         }
 
-        boolean matches(String lowerName) {
-            return names.contains(lowerName) || prefixes.stream().anyMatch(lowerName::startsWith);
+        boolean matches(String canonicalName) {
+            return names.contains(canonicalName) || prefixes.stream().anyMatch(canonicalName::startsWith);
         }
     }
 
@@ -74,15 +91,28 @@ public final class HeaderHygiene {
         headers.remove("expect");
         List<String> names = new ArrayList<>(headers.names());
         for (String name : names) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (CALLER_CREDENTIALS.contains(lower)
-                    || IDENTITY.contains(lower)
-                    || IDENTITY_PREFIXES.stream().anyMatch(lower::startsWith)
-                    || (!trustForwarded && FORWARDED.contains(lower))
-                    || denied.matches(lower)) {
+            String canonical = canonicalName(name);
+            // CGI, WSGI, Rack and PHP read X_Forwarded_For as X-Forwarded-For, so each rule applies to
+            // both spellings; no proxy writes the underscore one, so that one never passes as a proxy's.
+            boolean underscored = name.indexOf('_') >= 0;
+            if (CALLER_CREDENTIALS.contains(canonical)
+                    || IDENTITY.contains(canonical)
+                    || IDENTITY_PREFIXES.stream().anyMatch(canonical::startsWith)
+                    || METHOD_OVERRIDES.contains(canonical)
+                    || (isForwarding(canonical) && (!trustForwarded || underscored))
+                    || denied.matches(canonical)) {
                 headers.remove(name);
             }
         }
+    }
+
+    private static boolean isForwarding(String canonicalName) {
+        return FORWARDED.contains(canonicalName) || canonicalName.startsWith(FORWARDED_PREFIX);
+    }
+
+    /** A header name as the rules compare it: lower case, {@code _} read as {@code -}. */
+    private static String canonicalName(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Cleans a tool's response on its way back to the caller. */

@@ -4,9 +4,9 @@ import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.errors.ClosingConnections;
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.forward.HeaderHygiene;
-import io.connectors.api.forward.WebSocketTunnel;
 import io.connectors.api.request.Exchange;
 import io.connectors.api.request.GatewayRoute;
+import io.connectors.api.request.WebSocketUpgrade;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -132,7 +132,7 @@ public class AdmissionHandler implements Handler<RoutingContext> {
      */
     private static void refuseUpgrades(HttpServerRequest request) {
         String upgrade = request.getHeader(HttpHeaders.UPGRADE);
-        if (upgrade == null || WebSocketTunnel.isWebSocketUpgrade(request) || upgrade.trim().equalsIgnoreCase(H2C)) {
+        if (upgrade == null || WebSocketUpgrade.isRequested(request) || upgrade.trim().equalsIgnoreCase(H2C)) {
             return;
         }
         throw GatewayError.badRequest("only WebSocket upgrades are supported through the connectors API");

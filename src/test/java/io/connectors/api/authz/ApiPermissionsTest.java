@@ -129,4 +129,22 @@ class ApiPermissionsTest extends GatewayTest {
         assertThat(as(caller()).get(legacy).statusCode()).isEqualTo(403);
         assertThat(as(caller("get", "apis/" + className)).get(legacy).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aWebSocketUpgradeNeedsTheCreatePermission() {
+        // As Kubernetes authorises exec/attach over WebSocket: the channel can write, so the verb is create.
+        String reader = caller("get", "apis/" + className);
+        assertThat(upgrade(reader)).containsExactly(403);
+        assertThat(reviewedSubresources()).contains("create apis/" + className);
+        assertThat(tool.pending()).isZero();
+        String writer = caller("create", "apis/" + className);
+        assertThat(upgrade(writer)).containsExactly(101);
+    }
+
+    private List<Integer> upgrade(String token) {
+        return io.connectors.api.support.RawHttp.converse("GET " + apiPath(namespace, connector)
+                + "/api/v4/projects/1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n", java.time.Duration.ofSeconds(5), 1).statuses();
+    }
 }

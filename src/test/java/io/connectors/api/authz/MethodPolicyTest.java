@@ -22,7 +22,11 @@ class MethodPolicyTest {
     private static final ConnectorClass PLAIN = connectorClass(null);
 
     private static String verb(HttpMethod method, String path, String contentType, ConnectorClass connectorClass) {
-        return MethodPolicy.verb(new MethodPolicy.Request(method, path, contentType, connectorClass));
+        return MethodPolicy.verb(new MethodPolicy.Request(method, path, contentType, false, connectorClass));
+    }
+
+    private static String upgradeVerb(String path, ConnectorClass connectorClass) {
+        return MethodPolicy.verb(new MethodPolicy.Request(HttpMethod.GET, path, null, true, connectorClass));
     }
 
     @Test
@@ -30,7 +34,7 @@ class MethodPolicyTest {
         assertThat(verb(HttpMethod.POST, "/group/repo.git/git-upload-pack", UPLOAD_PACK, GIT)).isEqualTo("get");
         assertThat(verb(HttpMethod.POST, "/group/repo.git/git-upload-pack", UPLOAD_PACK + "; charset=x", GIT))
                 .isEqualTo("get");
-        assertThat(verb(HttpMethod.POST, "/r/git-upload-pack", "Application/X-Git-Upload-Pack-Request", GIT))
+        assertThat(verb(HttpMethod.POST, "/r.git/git-upload-pack", "Application/X-Git-Upload-Pack-Request", GIT))
                 .isEqualTo("get");
     }
 
@@ -53,5 +57,25 @@ class MethodPolicyTest {
         assertThat(verb(HttpMethod.GET, "/x", null, PLAIN)).isEqualTo("get");
         assertThat(verb(HttpMethod.HEAD, "/x", null, PLAIN)).isEqualTo("get");
         assertThat(verb(HttpMethod.OPTIONS, "/x", null, PLAIN)).isEqualTo("get");
+    }
+
+    @Test
+    void onlyGitsSmartHttpPathIsAFetchWhateverTheContentType() {
+        // <repository>.git/git-upload-pack: the segment before is a repository name ending in .git.
+        for (String path : new String[] {"/api/v4/projects/1/repository/files/git-upload-pack", "/git-upload-pack",
+                "/.git/git-upload-pack", "/group/repo/git-upload-pack", "/group/repo.git.x/git-upload-pack",
+                "/group/repo.gitx/git-upload-pack", "/group/repo.git/git-upload-pack/", "/group/a%2Frepo.git/git-upload-pack",
+                "/group/repo.git/x/git-upload-pack"}) {
+            assertThat(verb(HttpMethod.POST, path, UPLOAD_PACK, GIT)).as(path).isEqualTo("create");
+        }
+        assertThat(verb(HttpMethod.POST, "/repo.git/git-upload-pack", UPLOAD_PACK, GIT)).isEqualTo("get");
+        assertThat(verb(HttpMethod.POST, "/a/b/c/repo.GIT/git-upload-pack", UPLOAD_PACK, GIT)).isEqualTo("create");
+    }
+
+    @Test
+    void aWebSocketUpgradeIsACreate() {
+        // A GET that opens a channel that can write (exec, attach, a console): Kubernetes's verb for it.
+        assertThat(upgradeVerb("/api/v1/namespaces/x/pods/p/exec", PLAIN)).isEqualTo("create");
+        assertThat(upgradeVerb("/group/repo.git/git-upload-pack", GIT)).isEqualTo("create");
     }
 }

@@ -61,4 +61,15 @@ class WriteGateTest extends GatewayTest {
                 .then().statusCode(405);
         assertThat(tool.pending()).isZero();
     }
+
+    @Test
+    void theFetchExceptionNeedsGitsOwnPathShapeWhateverTheContentType() {
+        // A file write on GitLab that merely ends in git-upload-pack, sent with the fetch's Content-Type.
+        for (String path : new String[] {"/api/v4/projects/1/repository/files/git-upload-pack", "/git-upload-pack",
+                "/group/.git/git-upload-pack", "/group/repo/git-upload-pack", "/group/repo.git.x/git-upload-pack"}) {
+            as(token).contentType(UPLOAD_PACK).body("0000".getBytes())
+                    .post(apiPath(namespace, "git") + path).then().statusCode(405);
+        }
+        assertThat(tool.pending()).isZero();
+    }
 }

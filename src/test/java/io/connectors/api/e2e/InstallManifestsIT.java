@@ -82,13 +82,7 @@ class InstallManifestsIT {
     @BeforeAll
     static void install() throws Exception {
         KubernetesClient admin = RealCluster.current().admin();
-        String yaml = render();
-        boolean policyV1 = admin.getApiGroup("policy") != null && admin.getApiGroup("policy").getVersions().stream()
-                .anyMatch(version -> version.getVersion().equals("v1"));
-        if (!policyV1) {
-            // The test cluster is Kubernetes 1.20: policy/v1 arrived in 1.21 with the same PDB fields.
-            yaml = yaml.replace("apiVersion: policy/v1\n", "apiVersion: policy/v1beta1\n");
-        }
+        String yaml = forThisServer(admin, render());
         List<HasMetadata> objects = admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
         List<HasMetadata> done = new ArrayList<>();
         for (HasMetadata object : objects) {
@@ -167,6 +161,64 @@ class InstallManifestsIT {
         assertThat(TLS_DEFAULTS).contains("%prod.quarkus.tls.https.key-store.pem.0.cert=/etc/connectors-api/tls/tls.crt",
                 "%prod.quarkus.tls.https.key-store.pem.0.key=/etc/connectors-api/tls/tls.key",
                 "%prod.quarkus.http.ssl-port=8443", "%prod.quarkus.http.insecure-requests=disabled");
+    }
+
+    /**
+     * The README's install section: the image scripts/image.sh pushed, set with kustomize, and the
+     * result applied as a server-side dry run (the objects exist already: this is the apply a user
+     * makes, validated by the real API server, changing nothing).
+     */
+    @Test
+    void installWithThePushedImagePassesAServerSideDryRun() {
+        String image = "registry.example.com/platform/connectors-api:0.1.0-SNAPSHOT";
+        KubernetesClient admin = RealCluster.current().admin();
+        String yaml = forThisServer(admin, Kustomize.renderWithImage(KUSTOMIZATION, image));
+        List<HasMetadata> objects = admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+        assertThat(objects).hasSize(applied.size());
+        for (HasMetadata object : objects) {
+            HasMetadata answered = admin.resource(object).dryRun().forceConflicts().serverSideApply();
+            if (answered instanceof io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
+                assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                        .isEqualTo(image);
+            }
+        }
+        // a dry run: the stored Deployment still names the image the kustomization sets by default
+        assertThat(admin.apps().deployments().inNamespace("connectors-system").withName("connectors-api").get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("connectors-api:0.1.0-SNAPSHOT");
+    }
+
+    /** The Deployment runs the image as the image is built: its user, ports, writable /tmp, TLS files. */
+    @Test
+    void deploymentMatchesTheImage() {
+        List<String> dockerfile = readLines(RealCluster.PROJECT.resolve("src/main/docker/Dockerfile.jvm"));
+        List<String> nativeDockerfile = readLines(RealCluster.PROJECT.resolve("src/main/docker/Dockerfile.native"));
+        assertThat(dockerfile).contains("USER 1001:1001", "EXPOSE 8443 9000");
+        assertThat(nativeDockerfile).contains("USER 1001:1001", "EXPOSE 8443 9000");
+        assertThat(String.join("\n", dockerfile)).contains("\"-Djava.io.tmpdir=/tmp\"", "\"-XX:MaxRAMPercentage=75.0\"",
+                "\"-XX:+ExitOnOutOfMemoryError\"");
+        var pod = RealCluster.current().admin().apps().deployments().inNamespace("connectors-system")
+                .withName("connectors-api").get().getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(1001L);
+        assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(1001L);
+        var container = pod.getContainers().get(0);
+        assertThat(container.getPorts()).extracting(port -> port.getContainerPort()).containsExactlyInAnyOrder(8443, 9000);
+        // the heap is 75 % of the limit: the limit must leave room for the rest of the JVM
+        assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
+        assertThat(pod.getVolumes()).anySatisfy(volume -> {
+            assertThat(volume.getName()).isEqualTo("tmp");
+            assertThat(volume.getEmptyDir()).isNotNull();
+        });
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);
+        // requests under way get 20 s at SIGTERM, the Lease release up to 5 s after them: inside the grace period
+        assertThat(TLS_DEFAULTS).contains("%prod.quarkus.shutdown.timeout=20s");
+    }
+
+    static String forThisServer(KubernetesClient admin, String yaml) {
+        boolean policyV1 = admin.getApiGroup("policy") != null && admin.getApiGroup("policy").getVersions().stream()
+                .anyMatch(version -> version.getVersion().equals("v1"));
+        // The test cluster is Kubernetes 1.20: policy/v1 arrived in 1.21 with the same PDB fields.
+        return policyV1 ? yaml : yaml.replace("apiVersion: policy/v1\n", "apiVersion: policy/v1beta1\n");
     }
 
     @Test

@@ -63,6 +63,36 @@ final class Kustomize {
         return String.join("\n", documents);
     }
 
+    /**
+     * The base with its image set to {@code image} through an overlay, as the README's install
+     * section does it with {@code kustomize edit set image connectors-api=<image>} (which writes
+     * this same {@code images} entry).
+     */
+    static String renderWithImage(Path base, String image) {
+        Path overlay = RealCluster.PROJECT.resolve("target/kustomize/" + UUID.randomUUID());
+        int colon = image.lastIndexOf(':');
+        try {
+            Files.createDirectories(overlay);
+            Files.writeString(overlay.resolve("kustomization.yaml"), """
+                    apiVersion: kustomize.config.k8s.io/v1beta1
+                    kind: Kustomization
+                    resources:
+                      - %s
+                    images:
+                      - name: connectors-api
+                        newName: %s
+                        newTag: %s
+                    """.formatted(overlay.relativize(base), image.substring(0, colon), image.substring(colon + 1)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write an overlay in " + overlay, e);
+        }
+        String rendered = kubectl(overlay);
+        if (rendered != null) {
+            return rendered;
+        }
+        return String.join("\n", fallback(base)).replaceAll("(?m)^(\\s+image: )connectors-api$", "$1" + image);
+    }
+
     private static String kubectl(Path directory) {
         try {
             Process kubectl = new ProcessBuilder("kubectl", "kustomize", directory.toString())

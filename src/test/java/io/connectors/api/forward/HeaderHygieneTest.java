@@ -51,4 +51,52 @@ class HeaderHygieneTest {
         HeaderHygiene.sanitizeResponse(kept, true);
         assertThat(kept.get("Set-Cookie")).isEqualTo("s=1");
     }
+
+    /** What a proxy says about the original request, in every spelling tools are known to read. */
+    private static MultiMap forwardingHeadersInOtherSpellings() {
+        return MultiMap.caseInsensitiveMultiMap()
+                .add("X-Forwarded-Scheme", "https").add("X-Forwarded-Ssl", "on").add("X-Forwarded-Server", "evil")
+                .add("X-Forwarded-Uri", "/admin").add("X-Forwarded-Port", "443").add("X-Forwarded-Prefix", "/evil")
+                .add("X-Forwarded-Anything", "evil").add("X-Real-IP", "10.0.0.1").add("X-Original-URL", "/admin")
+                .add("X-Rewrite-URL", "/admin").add("Forwarded", "for=10.0.0.1;proto=https")
+                .add("X-Client-IP", "10.0.0.1").add("True-Client-IP", "10.0.0.1").add("X-Original-Host", "evil")
+                .add("Accept", "*/*");
+    }
+
+    @Test
+    void forwardingHeadersInOtherSpellingsPassOnlyFromATrustedProxy() {
+        MultiMap untrusted = forwardingHeadersInOtherSpellings();
+        HeaderHygiene.sanitizeRequest(untrusted, false, HeaderHygiene.Denied.NONE);
+        assertThat(untrusted.names()).containsExactly("Accept");
+        MultiMap trusted = forwardingHeadersInOtherSpellings();
+        HeaderHygiene.sanitizeRequest(trusted, true, HeaderHygiene.Denied.NONE);
+        assertThat(trusted.names()).hasSize(forwardingHeadersInOtherSpellings().names().size());
+    }
+
+    @Test
+    void underscoreSpellingsNeverPassEvenFromATrustedProxy() {
+        // CGI, WSGI, Rack and PHP read X_Forwarded_For as X-Forwarded-For; no proxy writes them.
+        for (boolean trust : new boolean[] {false, true}) {
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                    .add("X_Forwarded_For", "10.0.0.1").add("x_forwarded_host", "evil").add("X_Forwarded-Proto", "https")
+                    .add("X_Real_IP", "10.0.0.1").add("X_Remote_User", "admin").add("Impersonate_User", "admin")
+                    .add("X_Plugin_Secret", "x").add("X_Original_URL", "/admin").add("X_Test_Denied", "x")
+                    .add("Accept_Language", "en").add("Accept", "*/*");
+            HeaderHygiene.sanitizeRequest(headers, trust, HeaderHygiene.Denied.of(java.util.List.of("X-Test-Denied")));
+            assertThat(headers.names()).as("trusted: %s", trust).containsExactlyInAnyOrder("Accept_Language", "Accept");
+        }
+    }
+
+    @Test
+    void methodOverridesNeverReachATool() {
+        // The gateway authorises the request's own method; a tool that honoured an override would
+        // execute another one (GET authorised as a read, DELETE executed).
+        for (boolean trust : new boolean[] {false, true}) {
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                    .add("X-HTTP-Method-Override", "DELETE").add("X-HTTP-Method", "PUT").add("X-Method-Override", "PATCH")
+                    .add("X_HTTP_Method_Override", "DELETE").add("Accept", "*/*");
+            HeaderHygiene.sanitizeRequest(headers, trust, HeaderHygiene.Denied.NONE);
+            assertThat(headers.names()).as("trusted: %s", trust).containsExactly("Accept");
+        }
+    }
 }

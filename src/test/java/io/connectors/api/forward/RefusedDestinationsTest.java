@@ -207,6 +207,8 @@ class RefusedDestinationsTest extends GatewayTest {
     @Test
     void aWebSocketUpgradeToADeniedAddressIsRefusedAndOneToAnAllowedAddressIsTunnelled() throws Exception {
         Vertx client = Vertx.vertx();
+        // An upgrade is a write (a channel that can write).
+        fixtures.flag("enable-connector-apis-write-passthrough", true);
         try {
             String denied = connector("plain", "http://localhost:" + deniedPort(), null);
             assertThat(webSocket(client, denied))
@@ -224,6 +226,7 @@ class RefusedDestinationsTest extends GatewayTest {
             assertThat(nextAllowed()).startsWith("/ws/events Basic ");
         } finally {
             client.close();
+            fixtures.flag("enable-connector-apis-write-passthrough", false);
         }
     }
 

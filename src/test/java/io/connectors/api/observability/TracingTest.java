@@ -68,4 +68,30 @@ class TracingTest extends GatewayTest {
         assertThat(matcher.group(1)).as("same trace").isEqualTo(traceId);
         assertThat(matcher.group(2)).as("the gateway's own span as parent").isNotEqualTo(callerSpan);
     }
+
+    @Test
+    void anUpgradeCarriesTheGatewaysTraceContextNotTheCallers() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpan = "00f067aa0ba902b7";
+        fixtures.flag("enable-connector-apis-write-passthrough", true);
+        try {
+            io.connectors.api.support.RawHttp.Conversation answer = io.connectors.api.support.RawHttp.converse(
+                    "GET " + apiPath(namespace, "tool") + "/ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + token + "\r\ntraceparent: 00-" + traceId + "-" + callerSpan + "-01\r\n"
+                    + "tracestate: evil=1\r\nbaggage: evil=1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+                    java.time.Duration.ofSeconds(5), 1);
+            assertThat(answer.statuses()).containsExactly(101);
+            Seen seen = tool.next();
+            assertThat(seen.headers("traceparent")).hasSize(1);
+            Matcher matcher = TRACEPARENT.matcher(seen.header("traceparent"));
+            assertThat(matcher.matches()).isTrue();
+            assertThat(matcher.group(2)).as("the gateway's own span as parent").isNotEqualTo(callerSpan);
+            // The gateway's tracer continues the caller's trace (its state and baggage included): once, not twice.
+            assertThat(seen.headers("tracestate")).hasSizeLessThanOrEqualTo(1);
+            assertThat(seen.headers("baggage")).hasSizeLessThanOrEqualTo(1);
+        } finally {
+            fixtures.flag("enable-connector-apis-write-passthrough", false);
+        }
+    }
 }

@@ -111,23 +111,66 @@ class TrustedForwardedHeadersTest extends GatewayTest {
         assertThat(trusted.headers("x-forwarded-proto")).containsExactly("https");
     }
 
+    @Test
+    void aWebSocketUpgradeFollowsTheSameTrustDecision() throws Exception {
+        // The tunnel once read the raw trust-forwarded-headers switch: any peer's headers passed.
+        fixtures.flag("enable-connector-apis-write-passthrough", true);
+        try {
+            String url = "/connectors/v1alpha1/" + namespace + "/tool/path/ws";
+            assertThat(upgradeFrom("127.0.0.2", url)).startsWith("HTTP/1.1 101");
+            FakeTool.Seen untrusted = tool.next();
+            assertThat(untrusted.headers("x-forwarded-host")).containsExactly("127.0.0.1:" + RestAssured.port);
+            assertThat(untrusted.headers("x-forwarded-proto")).containsExactly("http");
+            assertThat(untrusted.headers("x-forwarded-for")).containsExactly("127.0.0.2");
+            assertThat(untrusted.headers("x-forwarded-prefix")).isEmpty();
+            assertThat(upgradeFrom("127.0.0.1", url)).startsWith("HTTP/1.1 101");
+            FakeTool.Seen trusted = tool.next();
+            assertThat(trusted.headers("x-forwarded-host")).containsExactly("platform.example");
+            assertThat(trusted.headers("x-forwarded-proto")).containsExactly("https");
+            assertThat(trusted.headers("x-forwarded-prefix")).containsExactly("/clusters-rewrite/east");
+        } finally {
+            fixtures.flag("enable-connector-apis-write-passthrough", false);
+        }
+    }
+
+    /** A WebSocket upgrade with a proxy's X-Forwarded-* headers from {@code localAddress}; the answer's head. */
+    private String upgradeFrom(String localAddress, String path) throws IOException {
+        try (Socket socket = sendFrom(localAddress, path, "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")) {
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (head.indexOf("\r\n\r\n") < 0) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.append((char) b);
+            }
+            return head.toString();
+        }
+    }
+
     /** One GET with a proxy's X-Forwarded-* headers, sent from {@code localAddress}; the answer's body. */
     private String bodyFrom(String localAddress, String path) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(localAddress, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", RestAssured.port), 5_000);
-            socket.setSoTimeout(10_000);
-            String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + RestAssured.port + "\r\n"
-                    + "Authorization: Bearer " + token + "\r\nX-Forwarded-Proto: https\r\n"
-                    + "X-Forwarded-Host: platform.example\r\nX-Forwarded-Prefix: /clusters-rewrite/east\r\n"
-                    + "Connection: close\r\n\r\n";
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            InputStream in = socket.getInputStream();
+        try (Socket socket = sendFrom(localAddress, path, "Connection: close\r\n")) {
             ByteArrayOutputStream received = new ByteArrayOutputStream();
-            in.transferTo(received);
+            socket.getInputStream().transferTo(received);
             String text = received.toString(StandardCharsets.UTF_8);
             assertThat(text).startsWith("HTTP/1.1 200");
             return text.substring(text.indexOf("\r\n\r\n") + 4);
         }
+    }
+
+    /** A socket from {@code localAddress} on which a GET with a proxy's X-Forwarded-* headers (and {@code more}) was sent. */
+    private Socket sendFrom(String localAddress, String path, String more) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(localAddress, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", RestAssured.port), 5_000);
+        socket.setSoTimeout(10_000);
+        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + RestAssured.port + "\r\n"
+                + "Authorization: Bearer " + token + "\r\nX-Forwarded-Proto: https\r\n"
+                + "X-Forwarded-Host: platform.example\r\nX-Forwarded-Prefix: /clusters-rewrite/east\r\n" + more + "\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        return socket;
     }
 }

@@ -1,0 +1,3 @@
+module connectors-api/bench/goproxy
+
+go 1.19
