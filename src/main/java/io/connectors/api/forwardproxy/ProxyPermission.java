@@ -8,7 +8,6 @@ import io.connectors.api.request.Exchange;
 import io.connectors.api.request.Stages;
 import io.connectors.api.resolve.FeatureFlags;
 import io.connectors.api.resolve.ResolvedConnector;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
@@ -37,8 +36,7 @@ public class ProxyPermission {
         Exchange exchange = Exchange.of(ctx);
         HttpServerRequest request = ctx.request();
         ResolvedConnector resolved = exchange.resolved();
-        String verb = MethodPolicy.verb(new MethodPolicy.Request(request.method(),
-                exchange.route().apiPath().orElseThrow(), request.getHeader(HttpHeaders.CONTENT_TYPE),
+        String verb = MethodPolicy.verb(MethodPolicy.Request.of(request, exchange.route().apiPath().orElseThrow(),
                 resolved.connectorClass()));
         Stages.then(ctx, access.require(exchange.identity(), AccessCheck.connectorProxy(verb, resolved.namespace(),
                 resolved.name())), allowed -> ctx.next());

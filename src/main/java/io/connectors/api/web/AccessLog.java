@@ -38,7 +38,7 @@ public class AccessLog {
     }
 
     /** {@code completed}: false when the caller's connection closed before the answer was complete. */
-    public void record(RoutingContext ctx, Exchange exchange, boolean completed) {
+    void record(RoutingContext ctx, Exchange exchange, boolean completed) {
         long nanos = System.nanoTime() - exchange.startNanos();
         HttpServerRequest request = ctx.request();
         int status = !completed && !ctx.response().headWritten() ? CALLER_LEFT : ctx.response().getStatusCode();
