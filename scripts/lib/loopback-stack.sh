@@ -157,6 +157,7 @@ stack_gateway() {
   GW_PORT=$(free_port)
   GW_TLS_PORT=$(free_port)
   GW_MANAGEMENT_PORT=$(free_port)
+  GW_FORWARD_PROXY_PORT=$(free_port)
   # Prod mode serves HTTPS from certificate files and refuses to start without them: a throw-away
   # self-signed one. The load itself goes to the plain port, enabled beside HTTPS (loopback only).
   openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
@@ -167,6 +168,7 @@ stack_gateway() {
   QUARKUS_HTTP_SSL_PORT=$GW_TLS_PORT QUARKUS_TLS_HTTPS_KEY_STORE_PEM_0_CERT="$work/tls.crt" \
   QUARKUS_TLS_HTTPS_KEY_STORE_PEM_0_KEY="$work/tls.key" \
   QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$GW_MANAGEMENT_PORT \
+  CONNECTORS_FORWARD_PROXY_PORT=$GW_FORWARD_PROXY_PORT \
   KUBECONFIG="$KUBECONFIG_ADMIN" CONNECTORS_STATUS_WRITER_ENABLED=false \
     java "$@" -jar "$work/app/quarkus-run.jar" > "$work/gateway.log" 2>&1 &
   GW_PID=$!

@@ -14,6 +14,11 @@ public record AccessCheck(String verb, String subresource, String namespace, Str
         return new AccessCheck(verb, "apis/" + className + template, namespace, name);
     }
 
+    /** {@code connectors/proxy}: the forward proxy's own permission, asked while its flag is on. */
+    public static AccessCheck connectorProxy(String verb, String namespace, String name) {
+        return new AccessCheck(verb, "proxy", namespace, name);
+    }
+
     public String group() {
         return Connector.GROUP;
     }

@@ -51,6 +51,8 @@ public interface ConnectorsConfig {
 
     Registry registry();
 
+    ForwardProxy forwardProxy();
+
     interface Secrets {
         /**
          * Keep Secrets that can never be a Connector's credentials (service-account tokens, Helm
@@ -234,5 +236,30 @@ public interface ConnectorsConfig {
         /** Registry tokens obtained from registries' token services, kept until shortly before they expire. */
         @WithDefault("10000")
         long upstreamTokenCacheSize();
+    }
+
+    /**
+     * The forward proxy (docs/forward-proxy.md): its own port, where clients configured with an HTTP
+     * proxy name the Connectors in {@code Proxy-Authorization} and use the tool's own URLs.
+     */
+    interface ForwardProxy {
+        /** Whether the forward proxy's port is opened at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Its port, on the main listener's host ({@code quarkus.http.host}); 0 picks a free one (tests). */
+        @WithDefault("8081")
+        int port();
+
+        /**
+         * The {@code kubernetes.io/tls} Secret in the system namespace whose certificate and key sign
+         * the certificates served inside {@code CONNECT} tunnels; without it, {@code CONNECT} is refused.
+         */
+        @WithDefault("connectors-proxy-ca")
+        String caSecret();
+
+        /** Issued certificates kept (one per host the tunnels name); the least used go first beyond that. */
+        @WithDefault("1000")
+        int maxCertificates();
     }
 }

@@ -4,7 +4,9 @@ package io.connectors.api.config;
 public enum FeatureFlag {
     WRITE_PASSTHROUGH("enable-connector-apis-write-passthrough"),
     API_PERMISSIONS("enable-connector-apis-permissions"),
-    CUSTOM_CA_CERTS("enable-custom-ca-certs");
+    CUSTOM_CA_CERTS("enable-custom-ca-certs"),
+    /** The forward proxy asks, besides {@code get}, for the method's verb on {@code connectors/proxy}. */
+    PROXY_PERMISSIONS("enable-connector-proxy-permissions");
 
     private final String key;
 

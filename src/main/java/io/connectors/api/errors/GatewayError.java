@@ -45,6 +45,11 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(401, "Unauthorized", message);
     }
 
+    /** The forward proxy's 401: its caller's credentials go in {@code Proxy-Authorization}. */
+    public static GatewayError proxyAuthenticationRequired(String message) {
+        return new GatewayError(407, "Unauthorized", message);
+    }
+
     public static GatewayError forbidden(String message) {
         return new GatewayError(403, "Forbidden", message);
     }

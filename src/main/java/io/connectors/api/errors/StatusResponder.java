@@ -52,6 +52,9 @@ public final class StatusResponder {
             if (error.code() == 401) {
                 // Clients that send credentials only when challenged (git, Maven, pip, Go, Helm) retry with Basic.
                 response.putHeader("WWW-Authenticate", BASIC_CHALLENGE);
+            } else if (error.code() == 407) {
+                // The forward proxy's challenge: clients with credentials in their proxy URL send them then.
+                response.putHeader("Proxy-Authenticate", BASIC_CHALLENGE);
             }
         }
 

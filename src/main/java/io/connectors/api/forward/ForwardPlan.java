@@ -13,6 +13,8 @@ public record ForwardPlan(String mode, String upstream, UpstreamTarget target, S
 
     public static final String PROXY = "proxy";
     public static final String API = "api";
+    /** Proxy mode reached through the forward proxy. */
+    public static final String FORWARD = "forward";
 
     public ForwardPlan {
         headers = Map.copyOf(headers);

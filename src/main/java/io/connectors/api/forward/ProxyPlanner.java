@@ -23,12 +23,21 @@ public class ProxyPlanner {
 
     public ForwardPlan plan(ResolvedConnector resolved, Optional<RouteMatch> match, String rawApiPath,
             String rawQuery, String requestId) {
-        UpstreamTarget target = target(resolved, match.flatMap(RouteMatch::openapiAddress));
+        return plan(ForwardPlan.PROXY, resolved, target(resolved, match.flatMap(RouteMatch::openapiAddress)), rawApiPath,
+                rawQuery, requestId);
+    }
+
+    /**
+     * A call to {@code target}, one of the Connector's own addresses (the forward proxy found it in
+     * the request), with the Connector's credentials and trust, as in proxy mode.
+     */
+    public ForwardPlan plan(String mode, ResolvedConnector resolved, UpstreamTarget target, String rawApiPath,
+            String rawQuery, String requestId) {
         Map<String, String> headers = new HashMap<>();
         credentials.inject(resolved.secret(), headers);
         headers.put(HeaderHygiene.REQUEST_ID, requestId);
         String upstream = "the tool of connector \"" + resolved.namespace() + "/" + resolved.name() + "\"";
-        return new ForwardPlan(ForwardPlan.PROXY, upstream, target, target.requestUri(rawApiPath, rawQuery), headers,
+        return new ForwardPlan(mode, upstream, target, target.requestUri(rawApiPath, rawQuery), headers,
                 trustBundles.forConnector(resolved));
     }
 

@@ -124,4 +124,21 @@ public sealed interface GatewayRoute {
             return Optional.of(canonicalApiPath);
         }
     }
+
+    /**
+     * A request to the forward proxy, once the Connector whose address it targets is chosen:
+     * {@code canonicalApiPath} is the target's path below that address (canonical, "" or starting with "/").
+     */
+    record ForwardProxy(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
+
+        @Override
+        public Optional<ConnectorRef> connector() {
+            return Optional.of(new ConnectorRef(namespace, name));
+        }
+
+        @Override
+        public Optional<String> apiPath() {
+            return Optional.of(canonicalApiPath);
+        }
+    }
 }

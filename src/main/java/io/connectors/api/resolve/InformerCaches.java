@@ -52,6 +52,7 @@ public class InformerCaches {
     private SharedIndexInformer<ConnectorClass> classes;
     private SharedIndexInformer<ConfigMap> flags;
     private SharedIndexInformer<Secret> caSecrets;
+    private SharedIndexInformer<Secret> proxyCa;
 
     InformerCaches(KubernetesClient client, ConnectorsConfig config) {
         this.client = client;
@@ -82,6 +83,11 @@ public class InformerCaches {
         // own informer, so that they are no Connector credentials and need no read of the whole namespace.
         caSecrets = register(client.secrets().inNamespace(config.systemNamespace())
                 .withLabel(CA_CERT_LABEL, "true").runnableInformer(0));
+        if (config.forwardProxy().enabled()) {
+            // The forward proxy's CA: one Secret by name, so that a rotated CA signs the next tunnel's certificate.
+            proxyCa = register(client.secrets().inNamespace(config.systemNamespace())
+                    .withName(config.forwardProxy().caSecret()).runnableInformer(0));
+        }
         classes = register(client.resources(ConnectorClass.class).runnableInformer(0));
         classes.addEventHandler(notifying(classListeners));
         connectors.values().forEach(informer -> informer.addEventHandler(notifying(connectorListeners)));
@@ -172,6 +178,12 @@ public class InformerCaches {
     public Optional<ConfigMap> flagsConfigMap() {
         return flags == null ? Optional.empty()
                 : Optional.ofNullable(flags.getStore().getByKey(config.systemNamespace() + "/" + config.configMapName()));
+    }
+
+    /** The forward proxy's CA Secret ({@code connectors.forward-proxy.ca-secret} in the system namespace), if there is one. */
+    public Optional<Secret> proxyCaSecret() {
+        return proxyCa == null ? Optional.empty() : Optional.ofNullable(proxyCa.getStore()
+                .getByKey(config.systemNamespace() + "/" + config.forwardProxy().caSecret()));
     }
 
     /** Secrets in the system namespace labelled as CA-certificate bundles. */

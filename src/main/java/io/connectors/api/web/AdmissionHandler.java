@@ -49,24 +49,41 @@ public class AdmissionHandler implements Handler<RoutingContext> {
             // once the answer before it is written.
             return;
         }
-        Exchange exchange = Exchange.start(ctx, RequestIds.accept(request.getHeader(HeaderHygiene.REQUEST_ID)));
-        ctx.response().putHeader(HeaderHygiene.REQUEST_ID, exchange.requestId());
-        ctx.addEndHandler(done -> exchange.end(done.succeeded()));
-        exchange.onEnd(completed -> accessLog.record(ctx, exchange, completed));
-        refuseAmbiguousMessages(request);
-        if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
-            closeAfterTheAnswer(ctx);
-        }
+        Exchange exchange = begin(ctx);
+        admitMessage(ctx);
         GatewayRoute route = RequestPaths.parse(request.path());
         exchange.route(route);
         if (route instanceof GatewayRoute.ConnectorApi || route instanceof GatewayRoute.ConnectorProxyPath
                 || route instanceof GatewayRoute.Registry) {
-            refuseUpgrades(request);
-            refuseOversizedBodies(request);
+            admitForwarding(request);
         } else if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             throw GatewayError.methodNotAllowed("only GET is supported here");
         }
         ctx.next();
+    }
+
+    /** The request's id and its end: the access-log line and whatever else hangs on the exchange's end. */
+    public Exchange begin(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        Exchange exchange = Exchange.start(ctx, RequestIds.accept(request.getHeader(HeaderHygiene.REQUEST_ID)));
+        ctx.response().putHeader(HeaderHygiene.REQUEST_ID, exchange.requestId());
+        ctx.addEndHandler(done -> exchange.end(done.succeeded()));
+        exchange.onEnd(completed -> accessLog.record(ctx, exchange, completed));
+        return exchange;
+    }
+
+    /** What every message must be, whichever port and route it came to (the forward proxy's too). */
+    public static void admitMessage(RoutingContext ctx) {
+        refuseAmbiguousMessages(ctx.request());
+        if (ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            closeAfterTheAnswer(ctx);
+        }
+    }
+
+    /** What a message that goes on to a tool must be besides: no upgrade but WebSocket's, no body over the limit. */
+    public void admitForwarding(HttpServerRequest request) {
+        refuseUpgrades(request);
+        refuseOversizedBodies(request);
     }
 
     /**

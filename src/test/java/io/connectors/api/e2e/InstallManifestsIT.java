@@ -138,10 +138,14 @@ class InstallManifestsIT {
                 && env.getValueFrom().getFieldRef().getFieldPath().equals("metadata.namespace"));
         var service = admin.services().inNamespace("connectors-system").withName("connectors-api").get();
         // HTTPS only: 443 -> the container's https port (Quarkus's ssl-port 8443); no plain http port.
-        assertThat(service.getSpec().getPorts()).singleElement()
+        assertThat(service.getSpec().getPorts()).filteredOn(port -> !port.getName().equals("forward-proxy")).singleElement()
                 .satisfies(port -> assertThat(port.getPort()).isEqualTo(443))
                 .satisfies(port -> assertThat(port.getName()).isEqualTo("https"))
                 .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("https"));
+        // The forward proxy's port (connectors.forward-proxy.port's default), by its name.
+        assertThat(service.getSpec().getPorts()).anyMatch(port -> port.getName().equals("forward-proxy")
+                && port.getPort() == 8081 && port.getTargetPort().getStrVal().equals("forward-proxy"));
+        assertThat(container.getPorts()).anyMatch(port -> port.getName().equals("forward-proxy") && port.getContainerPort() == 8081);
         assertThat(container.getPorts()).anyMatch(port -> port.getName().equals("https") && port.getContainerPort() == 8443);
         assertThat(container.getPorts()).noneMatch(port -> port.getContainerPort() == 8080);
         // The kubernetes.io/tls Secret, mounted where application.properties' prod defaults read tls.crt/tls.key.

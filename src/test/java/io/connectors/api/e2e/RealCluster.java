@@ -70,6 +70,7 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
     private LocalCluster cluster;
     private KubernetesClient admin;
     private int managementPort;
+    private int forwardProxyPort;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -140,6 +141,9 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
         managementPort = freePort();
         config.put("quarkus.management.host", "127.0.0.1");
         config.put("quarkus.management.port", Integer.toString(managementPort));
+        // The forward proxy's default port (8081) is every gateway's on this machine: one of its own.
+        forwardProxyPort = freePort();
+        config.put("connectors.forward-proxy.port", Integer.toString(forwardProxyPort));
         tls = GatewayTls.create(cluster.dir().resolve("gateway-tls"));
         config.put("quarkus.tls.https.key-store.pem.0.cert", tls.certFile().toString());
         config.put("quarkus.tls.https.key-store.pem.0.key", tls.keyFile().toString());
@@ -202,6 +206,11 @@ public class RealCluster implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("cannot write " + file, e);
         }
         return file;
+    }
+
+    /** The gateway's forward proxy port (loopback). */
+    public int forwardProxyPort() {
+        return forwardProxyPort;
     }
 
     /** A token for a ServiceAccount, created if needed (no controller-manager creates them here). */

@@ -166,7 +166,8 @@ public final class FakeTool {
         });
     }
 
-    private static void download(HttpServerRequest request, long total) {
+    /** Streams {@code total} bytes of {@link DataStream} as the answer, with back-pressure. */
+    public static void download(HttpServerRequest request, long total) {
         HttpServerResponse response = request.response();
         response.putHeader("Content-Length", Long.toString(total)).putHeader("Content-Type", "application/octet-stream");
         DataStream data = new DataStream(total);
