@@ -74,6 +74,8 @@ public class Forwarder {
         }
         HttpClient client = clients.client(plan.target(), plan.trust());
         UpstreamCall call = new UpstreamCall(ctx.vertx(), config.idleTimeout(), plan.upstream());
+        // Every route that forwards names its Connector: the share of the upstream's places it takes.
+        String connector = exchange.namespace() + "/" + exchange.connector();
         exchange.onEnd(call::finished);
         RequestOptions origin = new RequestOptions()
                 .setHost(plan.target().host())
@@ -85,7 +87,7 @@ public class Forwarder {
                 .setConnectTimeout(config.connectTimeout().toMillis());
         destination.apply(origin);
         HttpProxy proxy = HttpProxy.reverseProxy(proxyOptions, client)
-                .origin(context -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin))
+                .origin(context -> call.obtain(waitingLines, plan.target().origin(), connector, () -> client.request(origin))
                         .onSuccess(connected -> call.continueIfExpected(ctx.request())))
                 .addInterceptor(new ForwardingInterceptor(plan, trustedProxies.trusts(ctx.request()), denied,
                         config.passSetCookie(), tracing, metrics, call, exchange));
