@@ -72,7 +72,10 @@ public class Forwarder {
             // The caller left while the destination was resolved: nobody to call the tool for.
             return;
         }
-        HttpClient client = clients.client(plan.target(), plan.trust());
+        // Leased for as long as the exchange lasts: a client that leaves the cache meanwhile is not closed under it.
+        UpstreamClients.Lease lease = clients.lease(plan.target(), plan.trust());
+        exchange.onEnd(completed -> lease.release());
+        HttpClient client = lease.client();
         UpstreamCall call = new UpstreamCall(ctx.vertx(), config.idleTimeout(), plan.upstream());
         // Every route that forwards names its Connector: the share of the upstream's places it takes.
         String connector = exchange.namespace() + "/" + exchange.connector();
