@@ -101,6 +101,14 @@ public interface ConnectorsConfig {
         /** Entries per cache (tokens; access decisions). */
         @WithDefault("10000")
         long cacheSize();
+
+        /**
+         * SubjectAccessReviews one request for a namespace's OpenAPI document (one per Connector of
+         * the namespace) has in flight at once: a namespace of many Connectors is reviewed a few at
+         * a time, not all at once.
+         */
+        @WithDefault("4")
+        int maxReviewsPerDocument();
     }
 
     interface Proxy {
