@@ -6,6 +6,7 @@ import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /** Every knob of the gateway, under {@code connectors.*}; each is overridable by environment variable. */
@@ -102,6 +103,14 @@ public interface ConnectorsConfig {
         /** Entries per cache (tokens; access decisions). */
         @WithDefault("10000")
         long cacheSize();
+
+        /**
+         * SubjectAccessReviews one request for a namespace's OpenAPI document (one per Connector of
+         * the namespace) has in flight at once: a namespace of many Connectors is reviewed a few at
+         * a time, not all at once.
+         */
+        @WithDefault("4")
+        int maxReviewsPerDocument();
     }
 
     interface Proxy {
@@ -121,6 +130,14 @@ public interface ConnectorsConfig {
         /** Connections kept per tool (host, port). */
         @WithDefault("64")
         int maxPoolSize();
+
+        /**
+         * Calls one Connector may have under way at one tool (of {@link #maxPoolSize()}), so that the
+         * callers of one Connector cannot keep every other Connector of that tool waiting; unset means
+         * half of {@code max-pool-size}. Its waiters may take the same fraction of
+         * {@link #maxWaitingRequests()}, and freed places go to the Connectors with waiters in turn.
+         */
+        OptionalInt maxPoolSizePerConnector();
 
         /** Requests that may wait for a connection to one tool when its pool is full; beyond that, 503 at once. */
         @WithDefault("1024")

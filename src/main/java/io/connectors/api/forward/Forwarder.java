@@ -69,8 +69,13 @@ public class Forwarder {
             // The caller left while the destination was resolved: nobody to call the tool for.
             return;
         }
-        HttpClient client = clients.client(plan.target(), plan.trust());
+        // Leased for as long as the exchange lasts: a client that leaves the cache meanwhile is not closed under it.
+        UpstreamClients.Lease lease = clients.lease(plan.target(), plan.trust());
+        exchange.onEnd(completed -> lease.release());
+        HttpClient client = lease.client();
         UpstreamCall call = new UpstreamCall(ctx.vertx(), config.idleTimeout(), plan.upstream());
+        // Every route that forwards names its Connector: the share of the upstream's places it takes.
+        String connector = exchange.namespace() + "/" + exchange.connector();
         RequestOptions origin = new RequestOptions()
                 .setHost(plan.target().host())
                 .setPort(plan.target().port())
@@ -81,7 +86,7 @@ public class Forwarder {
                 .setConnectTimeout(config.connectTimeout().toMillis());
         destination.apply(origin);
         Supplier<Future<HttpClientRequest>> connection =
-                () -> call.obtain(waitingLines, plan.target().origin(), () -> client.request(origin));
+                () -> call.obtain(waitingLines, plan.target().origin(), connector, () -> client.request(origin));
         if (WebSocketUpgrade.isRequested(ctx.request())) {
             webSockets.open(ctx, plan, call, connection);
             return;

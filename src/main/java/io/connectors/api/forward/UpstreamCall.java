@@ -42,8 +42,10 @@ final class UpstreamCall {
     /**
      * The upstream request once it is this call's turn at the upstream and a connection is there.
      * A full waiting line, or a wait longer than the pool wait, is the gateway's limit: 503.
+     * {@code connector} ({@code namespace/name}) is whose share of the upstream's places the call takes.
      */
-    Future<HttpClientRequest> obtain(WaitingLines lines, String origin, Supplier<Future<HttpClientRequest>> pending) {
+    Future<HttpClientRequest> obtain(WaitingLines lines, String origin, String connector,
+            Supplier<Future<HttpClientRequest>> pending) {
         if (finished) {
             // The exchange ended before the proxy asked for its origin (the caller left meanwhile):
             // taking a place now would keep it for good, as nothing would give it back.
@@ -51,7 +53,7 @@ final class UpstreamCall {
         }
         // A request sent twice (a registry's challenge answered) keeps the place it has.
         if (place == null) {
-            place = lines.enter(origin, upstream);
+            place = lines.enter(origin, connector, upstream);
         }
         return place.turn().compose(turn -> {
             if (finished) {

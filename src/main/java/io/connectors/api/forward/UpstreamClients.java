@@ -9,9 +9,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.TrustOptions;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +35,8 @@ import org.jboss.logging.Logger;
  * from another loop that borrows it has each of its writes and events handed between the two
  * threads (a queue and a wake-up each time). How many calls an upstream gets at once, across the
  * loops, is {@link WaitingLines}' to bound. Redirects are never followed and bodies are never
- * decompressed: what the tool sends is what the caller gets.
+ * decompressed: what the tool sends is what the caller gets. A client that leaves the cache (size,
+ * expiry) is retired, never closed under a call that still streams through it.
  */
 @Singleton
 public class UpstreamClients {
@@ -41,33 +44,165 @@ public class UpstreamClients {
     private static final Logger LOG = Logger.getLogger(UpstreamClients.class);
     private static final String SYSTEM_TRUST = "";
     private static final int MAX_CHUNK_BYTES = 64 * 1024;
+    private static final long MAX_CLIENTS = 1024;
 
     private final Vertx vertx;
     private final ConnectorsConfig.Proxy config;
     private final EnvironmentProxy environmentProxy;
-    private final Cache<ClientKey, HttpClient> clients;
+    private final Cache<ClientKey, Pooled> clients;
 
+    @Inject
     UpstreamClients(Vertx vertx, ConnectorsConfig config) {
+        this(vertx, config, MAX_CLIENTS);
+    }
+
+    UpstreamClients(Vertx vertx, ConnectorsConfig config, long maxClients) {
         this.vertx = vertx;
         this.config = config.proxy();
         this.environmentProxy = EnvironmentProxy.fromEnvironment(System.getenv());
         this.clients = Caffeine.newBuilder()
-                .maximumSize(1024)
+                .maximumSize(maxClients)
                 .expireAfterAccess(Duration.ofMinutes(30))
-                .<ClientKey, HttpClient>removalListener((key, client, cause) -> {
-                    if (client != null) {
-                        client.close();
+                // Upkeep on the calling thread: the removal listener only marks a client as retired.
+                .executor(Runnable::run)
+                .<ClientKey, Pooled>removalListener((key, pooled, cause) -> {
+                    if (pooled != null) {
+                        pooled.retire();
                     }
                 })
                 .build();
     }
 
-    /** The client for this target on the calling event loop. */
+    /**
+     * The client for this target on the calling event loop, for a short call that starts at once:
+     * it is held until its request has had the time to connect (then its connection keeps it open).
+     */
     public HttpClient client(UpstreamTarget target, Optional<TrustBundle> trust) {
-        boolean proxied = proxied(target);
-        ClientKey key = new ClientKey(target.tls(), proxied, trust.map(TrustBundle::key).orElse(SYSTEM_TRUST),
-                eventLoop());
-        return clients.get(key, k -> create(target.tls(), proxied, trust));
+        Lease lease = lease(target, trust);
+        vertx.setTimer(config.connectTimeout().toMillis() + 1_000, id -> lease.release());
+        return lease.client();
+    }
+
+    /**
+     * The client for this target on the calling event loop, kept open until {@link Lease#release()}
+     * even if it leaves the cache meanwhile: for a call that may last (a download, a watch), which
+     * waits for its turn before it opens a connection.
+     */
+    public Lease lease(UpstreamTarget target, Optional<TrustBundle> trust) {
+        ClientKey key = key(target, trust);
+        while (true) {
+            Pooled[] created = new Pooled[1];
+            Pooled pooled = clients.get(key, k -> created[0] = create(k, trust));
+            // A new client comes leased to whoever asked for it: it may leave the cache at once (no
+            // room for it), and would otherwise be closed before its first call.
+            if (pooled == created[0] || pooled.lease()) {
+                return new Lease(pooled);
+            }
+        }
+    }
+
+    private ClientKey key(UpstreamTarget target, Optional<TrustBundle> trust) {
+        return new ClientKey(target.tls(), proxied(target), trust.map(TrustBundle::key).orElse(SYSTEM_TRUST), eventLoop());
+    }
+
+    /** A client held by one call; {@link #release()} once the call is over (more than once is harmless). */
+    public static final class Lease {
+        private final Pooled pooled;
+        private boolean released;
+
+        private Lease(Pooled pooled) {
+            this.pooled = pooled;
+        }
+
+        public HttpClient client() {
+            return pooled.client;
+        }
+
+        public void release() {
+            if (!released) {
+                released = true;
+                pooled.released();
+            }
+        }
+    }
+
+    /**
+     * A cached client and what still uses it: the calls that lease it and its open connections.
+     * Closing a Vert.x client closes its connections, those in use too, so one that leaves the cache
+     * (size, expiry) is only retired: it gets no new calls and is closed once nothing uses it. Idle
+     * pooled connections close by themselves after the keep-alive timeout, so a retired client's
+     * count falls to 0 once its last call is over.
+     */
+    private static final class Pooled {
+        private HttpClient client;
+        private int leases = 1;
+        private int connections;
+        private boolean retired;
+        private boolean closed;
+
+        synchronized boolean lease() {
+            if (closed) {
+                return false;
+            }
+            leases++;
+            return true;
+        }
+
+        void released() {
+            boolean close;
+            synchronized (this) {
+                leases--;
+                close = unused();
+            }
+            closeIf(close);
+        }
+
+        void opened(HttpConnection connection) {
+            synchronized (this) {
+                connections++;
+            }
+            connection.closeHandler(v -> {
+                boolean close;
+                synchronized (this) {
+                    connections--;
+                    close = unused();
+                }
+                closeIf(close);
+            });
+        }
+
+        void retire() {
+            boolean close;
+            synchronized (this) {
+                retired = true;
+                close = unused();
+            }
+            closeIf(close);
+        }
+
+        /** Whether the client is to be closed now (once); guarded by the caller. */
+        private boolean unused() {
+            if (retired && !closed && leases == 0 && connections == 0) {
+                closed = true;
+                return true;
+            }
+            return false;
+        }
+
+        private void closeIf(boolean close) {
+            if (close) {
+                client.close();
+            }
+        }
+
+        /** At shutdown: whatever still uses it ends now. */
+        void closeNow() {
+            synchronized (this) {
+                retired = true;
+                closed = true;
+            }
+            client.close();
+        }
     }
 
     /** The calling event loop, compared by identity; null off the event loops. */
@@ -88,7 +223,17 @@ public class UpstreamClients {
         return environmentProxy.applies(target);
     }
 
-    private HttpClient create(boolean tls, boolean proxied, Optional<TrustBundle> trust) {
+    private Pooled create(ClientKey key, Optional<TrustBundle> trust) {
+        Pooled pooled = new Pooled();
+        pooled.client = vertx.httpClientBuilder()
+                .with(options(key.tls(), key.proxied(), trust))
+                .with(poolOptions())
+                .withConnectHandler(pooled::opened)
+                .build();
+        return pooled;
+    }
+
+    private HttpClientOptions options(boolean tls, boolean proxied, Optional<TrustBundle> trust) {
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
@@ -108,11 +253,14 @@ public class UpstreamClients {
         if (proxied) {
             environmentProxy.apply(options, tls);
         }
-        // WaitingLines lets at most max-pool-size calls per upstream through at once, so a pool of that
-        // size never makes one wait; its own queue is bounded all the same, as a backstop.
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxPoolSize())
+        return options;
+    }
+
+    // WaitingLines lets at most max-pool-size calls per upstream through at once, so a pool of that
+    // size never makes one wait; its own queue is bounded all the same, as a backstop.
+    private PoolOptions poolOptions() {
+        return new PoolOptions().setHttp1MaxSize(config.maxPoolSize())
                 .setHttp2MaxSize(config.maxPoolSize()).setMaxWaitQueueSize(4 * config.maxWaitingRequests());
-        return vertx.createHttpClient(options, pool);
     }
 
     /** The JDK's default CAs plus the bundle's, so a custom CA adds to the system trust store. */
@@ -148,6 +296,7 @@ public class UpstreamClients {
 
     @PreDestroy
     void close() {
+        clients.asMap().values().forEach(Pooled::closeNow);
         clients.invalidateAll();
         clients.cleanUp();
     }

@@ -11,6 +11,8 @@ import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,6 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * pool: each event loop has its own client ({@link UpstreamClients}), and a caller who leaves must
  * free its place at once — a client's own queue keeps a request until its turn even when its caller
  * has gone.
+ *
+ * <p>An upstream is shared by every Connector that names it, whoever wrote them: one Connector's
+ * callers must not take all of it. So each Connector holds at most its share of the places
+ * ({@code max-pool-size-per-connector}) and of the line (the same fraction of
+ * {@code max-waiting-requests}); a freed place goes to the Connectors with waiters in turn, and
+ * within one Connector to its callers in the order they came.
  *
  * <p>The places taken at each upstream, busy or waiting, are the gauge
  * {@code connectors.upstream.calls} (Prometheus {@code connectors_upstream_calls}): it must fall
@@ -36,44 +44,69 @@ public class WaitingLines {
     private final MeterRegistry registry;
     private final int maxBusy;
     private final int maxWaiting;
+    private final int shareBusy;
+    private final int shareWaiting;
     private final long waitMillis;
     private final ConcurrentHashMap<String, Line> lines = new ConcurrentHashMap<>();
 
     @Inject
     WaitingLines(Vertx vertx, ConnectorsConfig config, MeterRegistry registry) {
         this(vertx, registry, config.proxy().maxPoolSize(), config.proxy().maxWaitingRequests(),
+                config.proxy().maxPoolSizePerConnector().orElse(defaultShare(config.proxy().maxPoolSize())),
                 config.proxy().poolWaitTimeout().toMillis());
     }
 
-    WaitingLines(Vertx vertx, MeterRegistry registry, int maxBusy, int maxWaiting, long waitMillis) {
+    /**
+     * Half the places by default: a Connector alone at a tool still gets half its connections, and
+     * whatever one Connector does, the other half stays for the rest (several busy Connectors then
+     * share it in turn). A smaller share would slow a lone heavy user for nothing; a larger one
+     * leaves the others less.
+     */
+    static int defaultShare(int maxPoolSize) {
+        return Math.max(1, maxPoolSize / 2);
+    }
+
+    /** {@code shareBusy}: the places one Connector may hold at one upstream (at most {@code maxBusy}). */
+    WaitingLines(Vertx vertx, MeterRegistry registry, int maxBusy, int maxWaiting, int shareBusy, long waitMillis) {
         this.vertx = vertx;
         this.registry = registry;
         this.maxBusy = maxBusy;
         this.maxWaiting = maxWaiting;
+        this.shareBusy = Math.max(1, Math.min(shareBusy, maxBusy));
+        // The line is shared in the same proportion as the places, rounded up: a Connector with a
+        // place may also have someone waiting (unless the line has no room at all).
+        this.shareWaiting = (int) Math.min(maxWaiting, ((long) maxWaiting * this.shareBusy + maxBusy - 1) / Math.max(1, maxBusy));
         this.waitMillis = waitMillis;
     }
 
     /**
-     * A place at {@code upstream}: at once when it is not busy, after a wait when it is, or a 503
-     * when the line is full or the wait ran out. Called on the request's event loop; the future
-     * completes there. {@code name} is how the upstream is called in the answer.
+     * A place at {@code upstream} for a call through {@code connector} ({@code namespace/name}): at
+     * once when the upstream is not busy and the Connector holds less than its share, after a wait
+     * otherwise, or a 503 when the line (or the Connector's share of it) is full or the wait ran out.
+     * Called on the request's event loop; the future completes there. {@code name} is how the
+     * upstream is called in the answer.
      */
-    Place enter(String upstream, String name) {
+    Place enter(String upstream, String connector, String name) {
         Line line = lines.computeIfAbsent(upstream, this::newLine);
-        Place place = new Place(line, Vertx.currentContext());
+        Place place;
         synchronized (line) {
-            if (line.busy < maxBusy) {
+            Share share = line.shares.computeIfAbsent(connector, Share::new);
+            place = new Place(line, share, Vertx.currentContext());
+            // Within one Connector, first come first served: nobody overtakes its own waiters.
+            if (line.busy < maxBusy && share.busy < shareBusy && share.waiting.isEmpty()) {
                 line.busy++;
+                share.busy++;
                 place.state = Place.HOLDING;
                 place.turn.complete();
                 return place;
             }
-            if (line.waiting.size() >= maxWaiting) {
+            if (line.waitingCount >= maxWaiting || share.waiting.size() >= shareWaiting) {
                 place.state = Place.LEFT;
+                line.forgetIfIdle(share);
                 place.turn.fail(GatewayError.unavailable("too many requests are waiting for " + name + "; try again later"));
                 return place;
             }
-            line.waiting.addLast(place);
+            line.wait(place);
         }
         place.timer = vertx.setTimer(Math.max(1, waitMillis), id -> place.waitedTooLong(name));
         return place;
@@ -91,13 +124,83 @@ public class WaitingLines {
         return line;
     }
 
-    /** Per upstream: the calls under way and those waiting for one to end. Guarded by itself. */
-    private static final class Line {
+    /**
+     * Per upstream: the calls under way and those waiting, by Connector. Guarded by itself. A
+     * Connector's share is kept only while it holds or waits for a place, so a line's memory follows
+     * its load, not every Connector that ever called.
+     */
+    private final class Line {
+        private int busy;
+        private int waitingCount;
+        private final Map<String, Share> shares = new HashMap<>();
+        /** The Connectors with waiters, in the order they are served next: the head is next. */
+        private final ArrayDeque<Share> turns = new ArrayDeque<>();
+
+        synchronized double places() {
+            return busy + waitingCount;
+        }
+
+        void wait(Place place) {
+            if (place.share.waiting.isEmpty()) {
+                turns.addLast(place.share);
+            }
+            place.share.waiting.addLast(place);
+            waitingCount++;
+        }
+
+        void stopWaiting(Place place) {
+            if (place.share.waiting.remove(place)) {
+                waitingCount--;
+                if (place.share.waiting.isEmpty()) {
+                    turns.remove(place.share);
+                }
+            }
+            forgetIfIdle(place.share);
+        }
+
+        /**
+         * The next waiter to admit now that a place is free: the first Connector in turn that is
+         * below its share gives its oldest waiter, and goes to the back of the turns. Null when
+         * nobody waits who may go ahead. Counts the place as taken.
+         */
+        Place next() {
+            if (busy >= maxBusy) {
+                return null;
+            }
+            for (int i = turns.size(); i > 0; i--) {
+                Share share = turns.pollFirst();
+                if (share.busy >= shareBusy) {
+                    turns.addLast(share);
+                    continue;
+                }
+                Place next = share.waiting.pollFirst();
+                waitingCount--;
+                if (!share.waiting.isEmpty()) {
+                    turns.addLast(share);
+                }
+                busy++;
+                share.busy++;
+                next.state = Place.HOLDING;
+                return next;
+            }
+            return null;
+        }
+
+        void forgetIfIdle(Share share) {
+            if (share.busy == 0 && share.waiting.isEmpty()) {
+                shares.remove(share.connector);
+            }
+        }
+    }
+
+    /** One Connector's part of a line: its calls under way and its waiters, oldest first. */
+    private static final class Share {
+        private final String connector;
         private int busy;
         private final ArrayDeque<Place> waiting = new ArrayDeque<>();
 
-        synchronized double places() {
-            return busy + waiting.size();
+        Share(String connector) {
+            this.connector = connector;
         }
     }
 
@@ -108,13 +211,15 @@ public class WaitingLines {
         private static final int LEFT = 2;
 
         private final Line line;
+        private final Share share;
         private final Context context;
         private final Promise<Void> turn = Promise.promise();
         private int state = WAITING;
         private long timer = -1;
 
-        private Place(Line line, Context context) {
+        private Place(Line line, Share share, Context context) {
             this.line = line;
+            this.share = share;
             this.context = context;
         }
 
@@ -130,14 +235,12 @@ public class WaitingLines {
             synchronized (line) {
                 wasWaiting = state == WAITING;
                 if (wasWaiting) {
-                    line.waiting.remove(this);
+                    line.stopWaiting(this);
                 } else if (state == HOLDING) {
-                    next = line.waiting.pollFirst();
-                    if (next == null) {
-                        line.busy--;
-                    } else {
-                        next.state = HOLDING; // the busy count passes on unchanged
-                    }
+                    line.busy--;
+                    share.busy--;
+                    line.forgetIfIdle(share);
+                    next = line.next();
                 }
                 state = LEFT;
             }
@@ -155,7 +258,7 @@ public class WaitingLines {
                 if (state != WAITING) {
                     return;
                 }
-                line.waiting.remove(this);
+                line.stopWaiting(this);
                 state = LEFT;
             }
             turn.tryFail(GatewayError.unavailable("no connection to " + name + " became free in time; try again later"));

@@ -6,24 +6,32 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.github.benmanes.caffeine.cache.Cache;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.connectors.api.model.Connector;
 import io.connectors.api.openapi.OpenApiDocuments.ClassDocument;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * One curated OpenAPI document per namespace: the Connectors a caller may get, each one's class
  * document with its paths under the Connector's API path and its operations under one tag named
  * after the Connector. What a UI or an API catalog loads to know everything it can call through the
- * gateway. Rendered per distinct (namespace, Connectors and their class documents, base) and kept,
- * bounded: callers with the same grants share it, and its ETag changes only with its content.
+ * gateway. Rendered per distinct (namespace, Connectors and their class documents) and kept,
+ * bounded: callers with the same grants share it, and its ETag changes only with its content. The
+ * public URL is put in afterwards, so callers who reach the gateway by many Host names cost a copy
+ * of the bytes each, never a render.
  */
 @ApplicationScoped
 public class NamespaceDocuments {
@@ -42,18 +50,51 @@ public class NamespaceDocuments {
         }
     }
 
-    private record Key(String namespace, String base, List<String> members) {
+    private record Key(String namespace, List<String> members) {
     }
+
+    /** A rendered document, around the place where its {@code servers} URL goes. */
+    private record Rendered(byte[] before, byte[] after) {
+
+        ServedDocument at(String base) {
+            byte[] url = JsonStringEncoder.getInstance().quoteAsUTF8(base);
+            byte[] body = new byte[before.length + url.length + after.length];
+            System.arraycopy(before, 0, body, 0, before.length);
+            System.arraycopy(url, 0, body, before.length, url.length);
+            System.arraycopy(after, 0, body, before.length + url.length, after.length);
+            return new ServedDocument(body, EntityTags.strong(body));
+        }
+    }
+
+    private record Served(Key document, String base) {
+    }
+
+    static final String RENDERS = "connectors.openapi.renders";
 
     private final OpenApiDocuments documents;
-    // Bounded: the base comes from the caller's Host header, and each grant set is its own entry.
-    private final Cache<Key, ServedDocument> rendered = Caffeine.newBuilder().maximumSize(256).build();
+    /**
+     * Stands for the public URL while a document is rendered: random, so no class document can hold it.
+     * Rendering (deep copies of every class document) is done once per namespace and set of
+     * Connectors, whatever URL the callers reach the gateway by; only the URL is put in per URL.
+     */
+    private final String placeholder = "urn:connectors-api:public-url:" + UUID.randomUUID();
+    // Bounded: each grant set is its own entry.
+    private final Cache<Key, Rendered> rendered = Caffeine.newBuilder().maximumSize(256).build();
+    // Bounded: the public URL comes from the caller's Host header unless connectors.public-url is set.
+    private final Cache<Served, ServedDocument> served = Caffeine.newBuilder().maximumSize(256).build();
+    private final Counter renders;
 
-    NamespaceDocuments(OpenApiDocuments documents) {
+    NamespaceDocuments(OpenApiDocuments documents, MeterRegistry registry) {
         this.documents = documents;
+        this.renders = Counter.builder(RENDERS)
+                .description("Namespace OpenAPI documents rendered (not found rendered already)")
+                .register(registry);
     }
 
-    /** The document of these Connectors (those the caller may get), any order; {@code base} as {@code servers}. */
+    /**
+     * The document of these Connectors (those the caller may get), any order; {@code base}, the
+     * gateway's public URL ({@code web/PublicUrl}), as {@code servers}.
+     */
     public ServedDocument forNamespace(String namespace, List<Connector> connectors, String base) {
         List<Member> members = connectors.stream()
                 .map(connector -> {
@@ -64,8 +105,28 @@ public class NamespaceDocuments {
                 })
                 .sorted(Comparator.comparing(Member::name))
                 .toList();
-        Key key = new Key(namespace, base, members.stream().map(Member::key).toList());
-        return rendered.get(key, k -> ServedDocument.of(render(namespace, members, base)));
+        Key key = new Key(namespace, members.stream().map(Member::key).toList());
+        Rendered document = rendered.get(key, k -> rendered(namespace, members));
+        return served.get(new Served(key, base), s -> document.at(base));
+    }
+
+    private Rendered rendered(String namespace, List<Member> members) {
+        renders.increment();
+        byte[] body = ServedDocument.of(render(namespace, members, placeholder)).body();
+        // The last occurrence: "servers" is written after "paths" (keys are sorted) and before "tags",
+        // whose values are Kubernetes names.
+        byte[] marker = placeholder.getBytes(StandardCharsets.US_ASCII);
+        int at = lastIndexOf(body, marker);
+        return new Rendered(Arrays.copyOfRange(body, 0, at), Arrays.copyOfRange(body, at + marker.length, body.length));
+    }
+
+    private static int lastIndexOf(byte[] body, byte[] marker) {
+        for (int at = body.length - marker.length; at >= 0; at--) {
+            if (Arrays.equals(body, at, at + marker.length, marker, 0, marker.length)) {
+                return at;
+            }
+        }
+        throw new IllegalStateException("a rendered namespace document has no servers URL");
     }
 
     /** A new document; the class documents (shared with the informer's cache) are only read. */

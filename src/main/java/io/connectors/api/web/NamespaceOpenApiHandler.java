@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code GET /connectors/v1alpha1/{ns}/openapi}: the namespace's curated OpenAPI document. Its
  * Connectors come from the informer cache; each one is in the document only when the caller may
- * get it, by the same (cached, asynchronous) SubjectAccessReview as a request to it. A caller who
+ * get it, by the same (asynchronous) SubjectAccessReview as a request to it, a few at a time
+ * ({@link AccessReviewer#allowedEach}). A caller who
  * may get none gets a document without paths, as for a namespace that does not exist: the document
  * tells nobody about a Connector they may not get. A review that fails fails the request (503),
  * never a document quietly missing a Connector.
@@ -49,14 +50,14 @@ public class NamespaceOpenApiHandler implements Handler<RoutingContext> {
         String base = publicUrl.base(ctx.request());
         String namespace = route.namespace();
         List<Connector> connectors = caches.connectors(namespace);
-        List<CompletableFuture<Boolean>> reviews = connectors.stream()
-                .map(connector -> access.allowed(exchange.identity(),
-                        AccessCheck.getConnector(namespace, connector.getMetadata().getName())))
-                .toList();
-        Stages.then(ctx, CompletableFuture.allOf(reviews.toArray(CompletableFuture[]::new)), done -> {
+        // A few reviews at a time, their decisions kept apart from those of the callers' own requests.
+        CompletableFuture<List<Boolean>> reviews = access.allowedEach(exchange.identity(), connectors.stream()
+                .map(connector -> AccessCheck.getConnector(namespace, connector.getMetadata().getName()))
+                .toList());
+        Stages.then(ctx, reviews, decisions -> {
             List<Connector> allowed = new ArrayList<>();
             for (int i = 0; i < connectors.size(); i++) {
-                if (reviews.get(i).join()) {
+                if (decisions.get(i)) {
                     allowed.add(connectors.get(i));
                 }
             }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Bursts cannot wedge a Connector: a caller that goes away frees its upstream connection at once
  * (the idle timeout here is a minute, so nothing else would free it), and a full pool answers 503
- * instead of making callers wait without end.
+ * instead of making callers wait without end. Two Connectors in two namespaces share the tool: each
+ * may hold half its places (the default share) and wait in half its line.
  */
 @QuarkusTest
 @TestProfile(UpstreamLimitsTest.SmallPool.class)
@@ -50,6 +51,8 @@ class UpstreamLimitsTest extends GatewayTest {
 
     private String namespace;
     private String token;
+    private String otherNamespace;
+    private String otherToken;
     private Vertx vertx;
     private HttpClient callers;
 
@@ -60,6 +63,11 @@ class UpstreamLimitsTest extends GatewayTest {
         fixtures.connectorClass("plain", null);
         fixtures.connector(namespace, "c", "plain", tool.url(), null, null);
         FakeKubeAuth.grantGet(token, namespace, "c");
+        // Someone else's Connector, in their own namespace, of the same tool.
+        otherNamespace = Fixtures.unique("limits-other");
+        otherToken = FakeKubeAuth.newToken("limits-other");
+        fixtures.connector(otherNamespace, "d", "plain", tool.url(), null, null);
+        FakeKubeAuth.grantGet(otherToken, otherNamespace, "d");
         vertx = Vertx.vertx();
         // One connection per caller, as separate clients would have.
         callers = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions(), new PoolOptions().setHttp1MaxSize(64));
@@ -70,17 +78,22 @@ class UpstreamLimitsTest extends GatewayTest {
         vertx.close();
     }
 
-    private Future<HttpClientRequest> silentRequest() {
+    /** A call that the tool never answers, through Connector c ({@code i} even) or d ({@code i} odd). */
+    private Future<HttpClientRequest> silentRequest(int i) {
+        return i % 2 == 0 ? silentRequest(namespace, "c", token) : silentRequest(otherNamespace, "d", otherToken);
+    }
+
+    private Future<HttpClientRequest> silentRequest(String namespace, String connector, String token) {
         return callers.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-                .setPort(RestAssured.port).setURI(apiPath(namespace, "c") + "/silent")
+                .setPort(RestAssured.port).setURI(apiPath(namespace, connector) + "/silent")
                 .putHeader("Authorization", "Bearer " + token));
     }
 
-    /** Four silent calls that hold every pooled connection (4) until the test resets them. */
+    /** Four silent calls, two per Connector, that hold every pooled connection (4) until the test resets them. */
     private List<Future<HttpClientRequest>> fillThePool() {
         List<Future<HttpClientRequest>> holding = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            Future<HttpClientRequest> request = silentRequest();
+            Future<HttpClientRequest> request = silentRequest(i);
             request.onSuccess(HttpClientRequest::send);
             holding.add(request);
         }
@@ -99,11 +112,11 @@ class UpstreamLimitsTest extends GatewayTest {
         int before = tool.openConnections();
         List<HttpClientRequest> gaveUp = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            HttpClientRequest request = silentRequest().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            HttpClientRequest request = silentRequest(i).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             request.send();
             gaveUp.add(request);
         }
-        // Four calls reach the tool (the pool's size) and two wait for a connection.
+        // Four calls reach the tool (the pool's size) and two wait for a connection, one per Connector.
         await().atMost(Duration.ofSeconds(10)).until(() -> tool.pending() >= 4);
         gaveUp.forEach(HttpClientRequest::reset);
         // Not the minute-long idle timeout: the gateway cuts each call when its caller leaves.
@@ -116,11 +129,11 @@ class UpstreamLimitsTest extends GatewayTest {
     @Test
     void aFullPoolAnswers503InsteadOfWaitingForever() throws Exception {
         List<Future<HttpClientRequest>> holding = fillThePool();
-        // The pool (4) is full: of five more callers, two may wait (and are told 503 after the 1 s
-        // pool wait), the others find the waiting line full and are told 503 at once.
+        // The pool (4) is full: of five more callers, two may wait, one per Connector (and are told
+        // 503 after the 1 s pool wait), the others find their share of the line full: 503 at once.
         List<Future<String>> more = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            more.add(answerOf(silentRequest()));
+            more.add(answerOf(silentRequest(i)));
         }
         int lineFull = 0;
         for (Future<String> answer : more) {
@@ -141,23 +154,46 @@ class UpstreamLimitsTest extends GatewayTest {
     @Test
     void callersWhoLeaveTheWaitingLineFreeTheirPlacesAtOnce() throws Exception {
         List<Future<HttpClientRequest>> holding = fillThePool();
-        // Two callers take the two places in the line...
+        // Two callers, one per Connector, take the two places in the line...
         List<HttpClientRequest> waiting = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            HttpClientRequest request = silentRequest().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            HttpClientRequest request = silentRequest(i).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             request.send();
             waiting.add(request);
         }
         // ...which is full once a newcomer is refused at once,
-        await().atMost(Duration.ofSeconds(20)).until(() -> answerOf(silentRequest()).toCompletionStage()
+        await().atMost(Duration.ofSeconds(20)).until(() -> answerOf(silentRequest(0)).toCompletionStage()
                 .toCompletableFuture().get(20, TimeUnit.SECONDS).contains("too many requests are waiting"));
         // ...then both give up before their turn.
         waiting.forEach(HttpClientRequest::reset);
         // Their places are free again: the next caller is let into the line (and, the pool still
         // being full, told after the pool wait that no connection became free), not refused at once.
-        await().atMost(Duration.ofSeconds(20)).until(() -> answerOf(silentRequest()).toCompletionStage()
+        await().atMost(Duration.ofSeconds(20)).until(() -> answerOf(silentRequest(0)).toCompletionStage()
                 .toCompletableFuture().get(20, TimeUnit.SECONDS).matches("(?s)503 .*no connection to.*"));
         holding.forEach(request -> request.onSuccess(HttpClientRequest::reset));
+    }
+
+    /**
+     * One Connector's callers try to take every place at the tool, and more: they get its share (half
+     * of 4) and one place in the line, while another namespace's Connector of the same tool is answered
+     * at once instead of waiting behind them and being told 503.
+     */
+    @Test
+    void oneConnectorsCallersLeaveTheOtherConnectorsOfTheToolTheirShare() throws Exception {
+        List<Future<HttpClientRequest>> greedy = new ArrayList<>();
+        List<Future<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Future<HttpClientRequest> request = silentRequest(0);
+            greedy.add(request);
+            answers.add(answerOf(request));
+        }
+        // c holds its two places and one caller waits; the other two are refused at once, their
+        // Connector's share of the line being full (not the line: d may still wait in it).
+        await().atMost(Duration.ofSeconds(10)).until(() -> answers.stream().filter(answer -> answer.succeeded()
+                && answer.result().contains("too many requests are waiting")).count() == 2);
+        // None of c's calls ever ends: had d waited behind them, it would be told 503 after the pool wait.
+        as(otherToken).get(apiPath(otherNamespace, "d") + "/fair-share").then().statusCode(200);
+        greedy.forEach(request -> request.onSuccess(HttpClientRequest::reset));
     }
 
     /**

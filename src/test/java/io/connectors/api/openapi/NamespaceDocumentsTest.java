@@ -63,4 +63,44 @@ class NamespaceDocumentsTest {
         assertThat(document.get("tags").size()).isZero();
         assertThat(document.at("/info/title").asText()).isEqualTo("Connectors of namespace team-a");
     }
+
+    /**
+     * Callers who reach the gateway by many Host names (when connectors.public-url is not set, the
+     * public URL is the Host's) cost one render of the document, not one each: each gets the same
+     * document with its own servers URL, byte for byte what a render for that URL gives.
+     */
+    @Test
+    void manyPublicUrlsCostOneRenderEachWithItsOwnServers() {
+        OpenApiDocuments classes = new OpenApiDocuments();
+        classes.refresh(List.of(ModelFixtures.withOpenApi("tool", "1", """
+                {"openapi": "3.0.1", "info": {"title": "T", "version": "1"},
+                 "servers": [{"url": "https://tool.example"}],
+                 "paths": {"/items": {"get": {"operationId": "items",
+                   "responses": {"200": {"$ref": "#/components/responses/Items"}}}}},
+                 "components": {"responses": {"Items": {"description": "all"}}}}""")));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        NamespaceDocuments documents = new NamespaceDocuments(classes, registry);
+        List<io.connectors.api.model.Connector> connectors = List.of(
+                ModelFixtures.connector("team-a", "one", "tool", "http://127.0.0.1:1"),
+                ModelFixtures.connector("team-a", "two", "tool", "http://127.0.0.1:1"));
+        java.util.Set<String> etags = new java.util.HashSet<>();
+        for (int i = 0; i < 300; i++) {
+            String base = "http://host-" + i + ".example:8080/prefix";
+            ServedDocument served = documents.forNamespace("team-a", connectors, base);
+            etags.add(served.etag());
+            if (i % 100 == 0) {
+                ServedDocument rendered = ServedDocument.of(NamespaceDocuments.render("team-a", List.of(
+                        new Member("one", "tool", classes.classDocument("tool")),
+                        new Member("two", "tool", classes.classDocument("tool"))), base));
+                assertThat(new String(served.body(), java.nio.charset.StandardCharsets.UTF_8))
+                        .isEqualTo(new String(rendered.body(), java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(served.etag()).isEqualTo(rendered.etag());
+            }
+        }
+        assertThat(etags).as("one document per URL").hasSize(300);
+        assertThat(registry.get(NamespaceDocuments.RENDERS).counter().count()).as("renders").isEqualTo(1.0);
+        // Another set of Connectors (another caller's grants) is its own render.
+        documents.forNamespace("team-a", connectors.subList(0, 1), "http://host-0.example:8080/prefix");
+        assertThat(registry.get(NamespaceDocuments.RENDERS).counter().count()).isEqualTo(2.0);
+    }
 }
