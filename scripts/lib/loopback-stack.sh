@@ -164,11 +164,14 @@ stack_gateway() {
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
     -keyout "$work/tls.key" -out "$work/tls.crt" >/dev/null 2>&1
   start=$(date +%s%N)
+  # One Connector carries the whole load here, as one tenant alone at its tool: it may have all of
+  # the tool's places (64, the pool's default) and of its waiting line, as nginx's keep-alive 64.
   QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$GW_PORT QUARKUS_HTTP_INSECURE_REQUESTS=enabled \
   QUARKUS_HTTP_SSL_PORT=$GW_TLS_PORT QUARKUS_TLS_HTTPS_KEY_STORE_PEM_0_CERT="$work/tls.crt" \
   QUARKUS_TLS_HTTPS_KEY_STORE_PEM_0_KEY="$work/tls.key" \
   QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$GW_MANAGEMENT_PORT \
   CONNECTORS_FORWARD_PROXY_PORT=$GW_FORWARD_PROXY_PORT \
+  CONNECTORS_PROXY_MAX_POOL_SIZE_PER_CONNECTOR="${CONNECTORS_PROXY_MAX_POOL_SIZE_PER_CONNECTOR:-64}" \
   KUBECONFIG="$KUBECONFIG_ADMIN" CONNECTORS_STATUS_WRITER_ENABLED=false \
     java "$@" -jar "$work/app/quarkus-run.jar" > "$work/gateway.log" 2>&1 &
   GW_PID=$!
