@@ -70,8 +70,7 @@ measure() {
     c1=$(cpu_ticks "$GW_PID")
     n=$(awk '/requests in/ {print $1}' "$WORK/wrk-$variant-$i.txt")
     echo "$variant: wrk -c64 run $i: $(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk-$variant-$i.txt") req/s," \
-      "$(per10k $((c1 - c0)) "$n") CPU s per 10k requests," \
-      "p99 $(awk '/ 99%/ {print $2}' "$WORK/wrk-$variant-$i.txt" | head -1)" \
+      "$(per10k $((c1 - c0)) "$n") CPU s per 10k requests" \
       "$(grep -E 'Non-2xx|Socket errors' "$WORK/wrk-$variant-$i.txt" | tr -s ' \n' ' ')"
   done
   # RSS under 1,000 keep-alive connections: sampled every 0.5 s while wrk runs
