@@ -96,7 +96,7 @@ measure() {
 
 exec > >(tee "$WORK/results.txt")
 echo "native/bench.sh, commit $(git -C "$ROOT" rev-parse --short HEAD)$([[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml)" ]] && echo +changes), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "native executable: $RUNNER, $(du -m "$RUNNER" | cut -f1) MB; JVM: $(java -version 2>&1 | head -1)"
+echo "native executable: $RUNNER, $(stat -c %s "$RUNNER" | awk '{printf "%.1f", $1 / 1e6}') MB; JVM: $(java -version 2>&1 | head -1)"
 # shellcheck disable=SC2086
 [[ "${ONLY:-}" == native ]] || measure jvm $GATEWAY_JAVA_OPTS
 # shellcheck disable=SC2086

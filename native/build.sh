@@ -47,4 +47,4 @@ mv "$sources/$name" "target/$name"
 elapsed=$(( $(date +%s) - start ))
 peak=""
 [[ -s target/native-image.maxrss ]] && peak=", builder peak RSS $(awk '{printf "%.1f GB", $1 / 1e6}' target/native-image.maxrss)"
-log "target/$name: $(du -m "target/$name" | cut -f1) MB, built in $((elapsed / 60)) min $((elapsed % 60)) s$peak"
+log "target/$name: $(stat -c %s "target/$name" | awk '{printf "%.1f", $1 / 1e6}') MB, built in $((elapsed / 60)) min $((elapsed % 60)) s$peak"
