@@ -11,7 +11,8 @@
 #                                  the tool (bearer-token Secret, write passthrough on), get for alice;
 #                                  sources the cluster's env (KUBE_TOKEN_ALICE, KUBECTL, …)
 #   stack_gateway WORK JAVA_OPT…   java JAVA_OPT… -jar WORK/app/quarkus-run.jar (a copy of
-#                                  target/quarkus-app, so a rebuild cannot pull classes from under it),
+#                                  target/quarkus-app, so a rebuild cannot pull classes from under it;
+#                                  with GATEWAY_NATIVE=target/…-runner, that executable JAVA_OPT…),
 #                                  plain HTTP on a free port, management on another; waits for ready;
 #                                  sets GW_PID, GW_PORT, GW_MANAGEMENT_PORT, GW, READY_MS;
 #                                  with STACK_GATEWAY_NO_WAIT=1 it returns once started (GW_START_NS set,
@@ -151,9 +152,16 @@ stack_gateway() {
   local work="$1" start _
   shift
   STACK_WORK="$work"
-  rm -rf "$work/app"
-  # -a keeps the jars' times: a CDS/AOT cache made by an earlier run stays valid for this copy
-  cp -a "$ROOT/target/quarkus-app" "$work/app"
+  local command
+  if [[ -n "${GATEWAY_NATIVE:-}" ]]; then
+    # The native executable (native/build.sh) instead of the jar; JAVA_OPT… are its runtime options (-Xmx…).
+    command=("$GATEWAY_NATIVE" "$@")
+  else
+    rm -rf "$work/app"
+    # -a keeps the jars' times: a CDS/AOT cache made by an earlier run stays valid for this copy
+    cp -a "$ROOT/target/quarkus-app" "$work/app"
+    command=(java "$@" -jar "$work/app/quarkus-run.jar")
+  fi
   GW_PORT=$(free_port)
   GW_TLS_PORT=$(free_port)
   GW_MANAGEMENT_PORT=$(free_port)
@@ -173,7 +181,7 @@ stack_gateway() {
   CONNECTORS_FORWARD_PROXY_PORT=$GW_FORWARD_PROXY_PORT \
   CONNECTORS_PROXY_MAX_POOL_SIZE_PER_CONNECTOR="${CONNECTORS_PROXY_MAX_POOL_SIZE_PER_CONNECTOR:-64}" \
   KUBECONFIG="$KUBECONFIG_ADMIN" CONNECTORS_STATUS_WRITER_ENABLED=false \
-    java "$@" -jar "$work/app/quarkus-run.jar" > "$work/gateway.log" 2>&1 &
+    "${command[@]}" > "$work/gateway.log" 2>&1 &
   GW_PID=$!
   STACK_PIDS+=("$GW_PID")
   GW_START_NS=$start
