@@ -257,6 +257,11 @@ class RegistryTokenFlowTest extends GatewayTest {
                 .body("errors[0].code", equalTo("NAME_UNKNOWN"));
     }
 
+    /** The gateway's URL as RestAssured reaches it: Locations into the registry point back there (web/PublicUrl). */
+    private static String gateway() {
+        return RestAssured.baseURI + ":" + RestAssured.port;
+    }
+
     @Test
     void theRegistryRouteForwardsToTheConnectorsRegistryAndPointsLocationsBack() {
         connect("route", RegistryFlow.REGISTRY_TOKEN_SECRET);
@@ -278,10 +283,10 @@ class RegistryTokenFlowTest extends GatewayTest {
         try {
             RestAssured.given().header("Authorization", "Bearer " + gatewayToken).post(route + "/lib/blobs/uploads/")
                     .then().statusCode(202).header("Docker-Upload-UUID", "u1")
-                    .header("Location", route + "/lib/blobs/uploads/u1?_state=s%3D1");
+                    .header("Location", gateway() + route + "/lib/blobs/uploads/u1?_state=s%3D1");
             RestAssured.given().header("Authorization", "Bearer " + gatewayToken).body(new byte[10])
                     .urlEncodingEnabled(false).put(route + "/lib/blobs/uploads/u1?_state=s%3D1&digest=sha256%3Aabc")
-                    .then().statusCode(201).header("Location", route + "/lib/blobs/sha256:abc");
+                    .then().statusCode(201).header("Location", gateway() + route + "/lib/blobs/sha256:abc");
         } finally {
             fixtures.flag("enable-connector-apis-write-passthrough", false);
         }
