@@ -95,7 +95,7 @@ public class RegistryFlow {
         RegistryTokenCache.Key key = new RegistryTokenCache.Key(connection.namespace(), connection.name(),
                 connection.secretVersion(), challenge.param("realm").orElseThrow(), challenge.param("service").orElse(""),
                 String.join(" ", scopes));
-        java.util.concurrent.CompletableFuture<RegistryToken> token = tokens.get(key, () -> client.fetch(challenge,
+        java.util.concurrent.CompletableFuture<RegistryToken> token = tokens.get(key, () -> client.fetch(connection.plan().target(), challenge,
                 scopes, connection.login(), connection.plan().trust(), connection.what()).toCompletionStage()
                 .toCompletableFuture());
         // Back on the request's own context, whichever thread completed the shared fetch.

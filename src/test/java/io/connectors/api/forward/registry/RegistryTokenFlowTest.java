@@ -67,6 +67,11 @@ class RegistryTokenFlowTest extends GatewayTest {
             String authorization = request.getHeader("Authorization");
             Seen seen = new Seen(request.method().name(), request.uri(), authorization == null ? "" : authorization,
                     body.length());
+            if (request.path().equals("/token-503")) {
+                realmSeen.add(seen);
+                request.response().setStatusCode(503).end("realm-body-detail");
+                return;
+            }
             if (request.path().equals("/token")) {
                 realmSeen.add(seen);
                 String prefix = authorization == null ? "anon" : authorization.startsWith("Basic ") ? "robot" : "odd";
@@ -88,6 +93,9 @@ class RegistryTokenFlowTest extends GatewayTest {
         boolean write = !request.method().name().equals("GET") && !request.method().name().equals("HEAD");
         String challenge = "Bearer realm=\"http://" + realmHost + ":" + port + "/token\",service=\"fake-registry\""
                 + (repository.isEmpty() ? "" : ",scope=\"repository:" + repository + ":" + (write ? "pull,push" : "pull") + "\"");
+        if (path.startsWith("/v2/failingrealm/")) {
+            challenge = challenge.replace("/token\"", "/token-503\"");
+        }
         if (path.startsWith("/v2/oddrealm/")) {
             challenge = "Bearer realm=\"registry\",service=\"fake-registry\"";
         }
@@ -230,6 +238,19 @@ class RegistryTokenFlowTest extends GatewayTest {
                 .body("message", containsString("the token service of connector \"" + namespace + "/elsewhere\" at host \"localhost\""))
                 .body("message", containsString("is not an allowed destination"));
         assertThat(realmSeen).isEmpty();
+    }
+
+    @Test
+    void aFailingRealmsStatusAndBodyAreNotEchoed() {
+        connect("failing", RegistryFlow.REGISTRY_TOKEN_SECRET);
+
+        // The realm (any port the registry names) answered 503 with a body: the caller learns neither.
+        String message = as(token).get(apiPath(namespace, "failing") + "/v2/failingrealm/tags/list").then()
+                .statusCode(502).body("kind", equalTo("Status")).extract().path("message");
+        assertThat(message).contains("the token service of connector \"" + namespace + "/failing\" issued no token")
+                .doesNotContain("503").doesNotContain("realm-body-detail").doesNotContain("answered")
+                .doesNotContain(String.valueOf(registry.actualPort()));
+        assertThat(realmSeen).singleElement().extracting(Seen::uri).asString().startsWith("/token-503?");
     }
 
     @Test
