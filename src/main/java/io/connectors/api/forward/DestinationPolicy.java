@@ -1,6 +1,6 @@
 package io.connectors.api.forward;
 
-import io.netty.util.NetUtil;
+import io.connectors.api.net.Cidr;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -8,14 +8,23 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Which destinations the gateway may send a request (and so a Secret) to. Pure: it only
  * evaluates a host name and the address it resolved to, it never looks anything up.
  * <ul>
  * <li>Always refused, whatever is configured: link-local and cloud-metadata addresses
- * (169.254.0.0/16, fe80::/10, fd00:ec2::254) and the unspecified addresses (0.0.0.0/8, ::),
- * which Linux connects to the local host and which would otherwise slip past a loopback deny.
+ * (169.254.0.0/16, fe80::/10, fd00:ec2::254; Alibaba Cloud's 100.100.100.200, Oracle Cloud's
+ * 192.0.0.192, Azure's WireServer 168.63.129.16, none of them link-local) and the unspecified
+ * addresses (0.0.0.0/8, ::), which Linux connects to the local host and which would otherwise
+ * slip past a loopback deny.</li>
+ * <li>Always refused too: the gateway's own listeners ({@link OwnListeners}: its main, management
+ * and forward-proxy ports on loopback or on its own interface addresses). The management port
+ * serves /q/metrics and /q/health to whoever reaches it; the others would make a Connector call
+ * the gateway itself, a loop.
  * An IPv6 address carrying an IPv4 one (IPv4-mapped {@code ::ffff:a.b.c.d}, IPv4-compatible
  * {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::a.b.c.d}) is judged as both.</li>
  * <li>{@code deny}: CIDRs (matched against the address) and host names (matched against the
@@ -27,17 +36,30 @@ import java.util.Optional;
 public final class DestinationPolicy {
 
     private static final List<Rule> ALWAYS_REFUSED = List.of(
-            Cidr.parse("169.254.0.0/16"), Cidr.parse("fe80::/10"), Cidr.parse("fd00:ec2::254/128"),
-            Cidr.parse("0.0.0.0/8"), Cidr.parse("::/128"));
+            Network.parse("169.254.0.0/16"), Network.parse("fe80::/10"), Network.parse("fd00:ec2::254/128"),
+            Network.parse("100.100.100.200/32"), Network.parse("192.0.0.192/32"), Network.parse("168.63.129.16/32"),
+            Network.parse("0.0.0.0/8"), Network.parse("::/128"));
 
     private static final byte[] NAT64_PREFIX = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 
     private final List<Rule> deny;
     private final List<Rule> allow;
+    private final OwnListeners own;
 
-    private DestinationPolicy(List<Rule> deny, List<Rule> allow) {
+    /**
+     * The gateway's own listeners. {@code ports}: asked at each check, as a random port (tests) is
+     * known only once the server listens; {@code ownAddress}: whether an address is one of this
+     * host's interface addresses (loopback ones always are).
+     */
+    public record OwnListeners(Supplier<Set<Integer>> ports, Predicate<InetAddress> ownAddress) {
+
+        static final OwnListeners NONE = new OwnListeners(Set::of, address -> false);
+    }
+
+    private DestinationPolicy(List<Rule> deny, List<Rule> allow, OwnListeners own) {
         this.deny = deny;
         this.allow = allow;
+        this.own = own;
     }
 
     /**
@@ -46,7 +68,12 @@ public final class DestinationPolicy {
      * @throws IllegalArgumentException naming the first entry that is none of these
      */
     public static DestinationPolicy of(List<String> deny, List<String> allow) {
-        return new DestinationPolicy(rules(deny), rules(allow));
+        return of(deny, allow, OwnListeners.NONE);
+    }
+
+    /** The same, refusing the gateway's own listeners too. */
+    public static DestinationPolicy of(List<String> deny, List<String> allow, OwnListeners own) {
+        return new DestinationPolicy(rules(deny), rules(allow), own);
     }
 
     public boolean hasAllowList() {
@@ -59,12 +86,21 @@ public final class DestinationPolicy {
      * us): then only host-name rules can match, and a non-empty allow list must match the name.
      */
     public Optional<String> refusal(String host, InetAddress address) {
+        return refusal(host, address, -1);
+    }
+
+    /** The same for a destination port too ({@code -1}: unknown), which decides whether it is one of the gateway's own listeners. */
+    public Optional<String> refusal(String host, InetAddress address, int port) {
         String name = normalizeHost(host);
         List<InetAddress> addresses = address == null ? List.of() : withEmbeddedIpv4(address);
         for (Rule rule : ALWAYS_REFUSED) {
             if (rule.matches(name, addresses)) {
                 return Optional.of("link-local, metadata and unspecified addresses are never called (" + rule + ")");
             }
+        }
+        if (port > 0 && addresses.stream().anyMatch(a -> a.isLoopbackAddress() || own.ownAddress().test(a))
+                && own.ports().get().contains(port)) {
+            return Optional.of("the gateway's own listeners are never called (port " + port + ")");
         }
         for (Rule rule : deny) {
             if (rule.matches(name, addresses)) {
@@ -129,67 +165,39 @@ public final class DestinationPolicy {
         return List.copyOf(rules);
     }
 
-    private sealed interface Rule permits Cidr, HostName {
+    private sealed interface Rule permits Network, HostName {
 
         boolean matches(String host, List<InetAddress> addresses);
 
         static Rule parse(String entry) {
             String value = normalizeHost(entry);
-            if (value.contains("/") || NetUtil.createByteArrayFromIpAddressString(value) != null) {
-                return Cidr.parse(value);
+            if (Cidr.looksLikeOne(value)) {
+                return Network.parse(value);
             }
             return HostName.parse(value, entry);
         }
     }
 
-    private record Cidr(byte[] network, int prefix, String text) implements Rule {
+    /** A network of the configured lists or the built-in refusals, matched against the address connected to. */
+    private record Network(Cidr cidr) implements Rule {
 
-        static Cidr parse(String text) {
-            int slash = text.indexOf('/');
-            String ip = normalizeHost(slash < 0 ? text : text.substring(0, slash));
-            byte[] network = NetUtil.createByteArrayFromIpAddressString(ip);
-            if (network == null) {
-                throw new IllegalArgumentException("\"" + text + "\" is not a CIDR, an IP address or a host name");
-            }
-            int prefix;
+        static Network parse(String text) {
             try {
-                prefix = slash < 0 ? network.length * 8 : Integer.parseInt(text.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("\"" + text + "\" has no valid prefix length");
+                return new Network(Cidr.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replace("is not an IP address or a CIDR",
+                        "is not a CIDR, an IP address or a host name"), e);
             }
-            if (prefix < 0 || prefix > network.length * 8) {
-                throw new IllegalArgumentException("\"" + text + "\" has no valid prefix length");
-            }
-            return new Cidr(network, prefix, text);
         }
 
         @Override
         public boolean matches(String host, List<InetAddress> addresses) {
-            return addresses.stream().anyMatch(this::contains);
-        }
-
-        boolean contains(InetAddress address) {
-            byte[] bytes = address.getAddress();
-            if (bytes.length != network.length) {
-                return false;
-            }
-            int whole = prefix / 8;
-            for (int i = 0; i < whole; i++) {
-                if (bytes[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = 0xff << (8 - rest) & 0xff;
-            return (bytes[whole] & mask) == (network[whole] & mask);
+            return addresses.stream().anyMatch(cidr::contains);
         }
 
         @Override
         public String toString() {
-            return text;
+            return cidr.toString();
         }
     }
 

@@ -42,7 +42,7 @@ public class Destinations {
     @Inject
     Destinations(Vertx vertx, UpstreamClients clients, ConnectorsConfig config,
             @ConfigProperty(name = "quarkus.vertx.use-async-dns", defaultValue = "false") boolean asyncDns) {
-        this(policy(config), clients::proxied, host -> lookUp(vertx, asyncDns, host));
+        this(policy(config, ownListeners()), clients::proxied, host -> lookUp(vertx, asyncDns, host));
     }
 
     Destinations(DestinationPolicy policy, Predicate<UpstreamTarget> proxied, Function<String, Future<InetAddress>> lookUp) {
@@ -51,13 +51,41 @@ public class Destinations {
         this.lookUp = lookUp;
     }
 
-    private static DestinationPolicy policy(ConnectorsConfig config) {
+    private static DestinationPolicy policy(ConnectorsConfig config, DestinationPolicy.OwnListeners own) {
         try {
             return DestinationPolicy.of(config.destinations().deny().orElse(List.of()),
-                    config.destinations().allow().orElse(List.of()));
+                    config.destinations().allow().orElse(List.of()), own);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("connectors.destinations: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The ports this process listens on (main, TLS, management when enabled, forward proxy when
+     * configured) and the addresses of its own network interfaces, read once at start. Random ports
+     * (tests' port 0) are not known here; no tool can share a port the gateway holds anyway.
+     */
+    private static DestinationPolicy.OwnListeners ownListeners() {
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (String key : new String[] {"quarkus.http.port", "quarkus.http.ssl-port", "connectors.forward-proxy.port"}) {
+            config.getOptionalValue(key, Integer.class).filter(port -> port > 0).ifPresent(ports::add);
+        }
+        if (config.getOptionalValue("quarkus.management.enabled", Boolean.class).orElse(false)) {
+            config.getOptionalValue("quarkus.management.port", Integer.class).filter(port -> port > 0).ifPresent(ports::add);
+        }
+        java.util.Set<Integer> own = java.util.Set.copyOf(ports);
+        java.util.Set<InetAddress> addresses = new java.util.HashSet<>();
+        try {
+            java.util.Enumeration<java.net.NetworkInterface> interfaces = java.net.NetworkInterface.getNetworkInterfaces();
+            while (interfaces != null && interfaces.hasMoreElements()) {
+                interfaces.nextElement().inetAddresses().forEach(addresses::add);
+            }
+        } catch (java.net.SocketException e) {
+            LOG.debugf("own interface addresses not listed (%s): loopback only", e.getClass().getName());
+        }
+        java.util.Set<InetAddress> ownAddresses = java.util.Set.copyOf(addresses);
+        return new DestinationPolicy.OwnListeners(() -> own, ownAddresses::contains);
     }
 
     /**
@@ -74,7 +102,7 @@ public class Destinations {
                         + " could not be reached: its host name does not resolve"));
             }
             InetAddress address = looked.succeeded() ? looked.result() : null;
-            Optional<String> refusal = policy.refusal(target.host(), address);
+            Optional<String> refusal = policy.refusal(target.host(), address, target.port());
             if (refusal.isPresent()) {
                 LOG.infof("refused to call %s: host %s, address %s: %s", what, target.host(),
                         address == null ? "unresolved" : NetUtil.toAddressString(address), refusal.get());

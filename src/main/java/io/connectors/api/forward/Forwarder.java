@@ -98,6 +98,8 @@ public class Forwarder {
         // Inside the forwarding interceptor: a registry token replaces what the plan set, and a
         // request sent twice (after a registry's challenge) is cleaned and counted as one.
         registries.interceptor(ctx, plan).ifPresent(proxy::addInterceptor);
+        // Innermost: it sees the body as it is sent, and turns its own abort into a 413.
+        config.maxRequestBytes().ifPresent(max -> proxy.addInterceptor(new RequestBodyLimit(max)));
         proxy.handle(ctx.request());
     }
 }

@@ -4,11 +4,11 @@ import io.connectors.api.authn.CallerCredentials;
 import io.connectors.api.authn.CallerIdentity;
 import io.connectors.api.authn.ClientAddress;
 import io.connectors.api.authn.TokenReviewer;
-import io.connectors.api.config.ConnectorsConfig;
 import io.connectors.api.errors.GatewayError;
 import io.connectors.api.request.Exchange;
 import io.connectors.api.request.GatewayRoute;
 import io.connectors.api.request.Stages;
+import io.connectors.api.request.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -30,12 +30,12 @@ public class RegistryAuthHandler implements Handler<RoutingContext> {
 
     private final TokenReviewer reviewer;
     private final GatewayRegistryTokens tokens;
-    private final boolean trustForwarded;
+    private final TrustedProxies trustedProxies;
 
-    RegistryAuthHandler(TokenReviewer reviewer, GatewayRegistryTokens tokens, ConnectorsConfig config) {
+    RegistryAuthHandler(TokenReviewer reviewer, GatewayRegistryTokens tokens, TrustedProxies trustedProxies) {
         this.reviewer = reviewer;
         this.tokens = tokens;
-        this.trustForwarded = config.proxy().trustForwardedHeaders();
+        this.trustedProxies = trustedProxies;
     }
 
     @Override
@@ -78,7 +78,7 @@ public class RegistryAuthHandler implements Handler<RoutingContext> {
 
     private Future<CallerIdentity> review(RoutingContext ctx, String kubernetesToken) {
         return Future.fromCompletionStage(
-                reviewer.authenticate(kubernetesToken, ClientAddress.of(ctx.request(), trustForwarded)),
+                reviewer.authenticate(kubernetesToken, ClientAddress.of(ctx.request(), trustedProxies.trusts(ctx.request()))),
                 ctx.vertx().getOrCreateContext());
     }
 

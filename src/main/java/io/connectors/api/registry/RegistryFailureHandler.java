@@ -20,29 +20,46 @@ public class RegistryFailureHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = Logger.getLogger(RegistryFailureHandler.class);
 
-    /** The registry's error format; a 401 carries the challenge to the gateway's token endpoint. */
-    private static final StatusResponder.ErrorFormat REGISTRY = new StatusResponder.ErrorFormat() {
-        @Override
-        public void head(RoutingContext ctx, HttpServerResponse response, GatewayError error) {
-            if (error.code() == 401) {
-                response.putHeader(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE,
-                        RegistryLocations.challenge(ctx.request()));
-            }
-            response.setStatusCode(error.code())
-                    .putHeader(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, RegistryErrors.CONTENT_TYPE);
-        }
+    private final RegistryLocations locations;
 
-        @Override
-        public Buffer body(GatewayError error) {
-            return RegistryErrors.body(error);
-        }
-    };
+    RegistryFailureHandler(RegistryLocations locations) {
+        this.locations = locations;
+    }
+
+    /** The registry's error format; a 401 carries {@code challenge}, the way to the gateway's token endpoint. */
+    private static StatusResponder.ErrorFormat registryFormat(String challenge) {
+        return new StatusResponder.ErrorFormat() {
+            @Override
+            public void head(RoutingContext ctx, HttpServerResponse response, GatewayError error) {
+                if (error.code() == 401 && challenge != null) {
+                    response.putHeader(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE, challenge);
+                }
+                response.setStatusCode(error.code())
+                        .putHeader(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, RegistryErrors.CONTENT_TYPE);
+            }
+
+            @Override
+            public Buffer body(GatewayError error) {
+                return RegistryErrors.body(error);
+            }
+        };
+    }
 
     @Override
     public void handle(RoutingContext ctx) {
         try {
-            StatusResponder.respond(ctx, error(ctx), REGISTRY);
+            GatewayError error = error(ctx);
+            String challenge = null;
+            if (error.code() == 401) {
+                try {
+                    challenge = locations.challenge(ctx.request());
+                } catch (GatewayError noPublicUrl) {
+                    // No valid Host: no token endpoint can be named, and the request is malformed anyway.
+                    error = noPublicUrl;
+                }
+            }
+            StatusResponder.respond(ctx, error, registryFormat(challenge));
         } catch (Throwable unexpected) {
             LOG.errorf("registry failure handler could not answer: %s", unexpected.getClass().getName());
             try {

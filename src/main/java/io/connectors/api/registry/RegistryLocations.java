@@ -4,59 +4,62 @@ import io.connectors.api.forward.UpstreamTarget;
 import io.connectors.api.request.GatewayRoute;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
+import io.connectors.api.web.PublicUrl;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.regex.Pattern;
 
 /**
- * Where registry clients reach the gateway: its token endpoint (named in challenges) and the
- * registry route of a Connector ({@code Location}s into the registry point back there). The one
- * place that decides the gateway's public address, from the request's own scheme and Host today;
- * a configured public URL or path prefix plugs in at {@link #publicBase}.
+ * Where registry clients reach the gateway: its token endpoint (named in challenges, where docker
+ * and containerd send the caller's Kubernetes token) and the registry route of a Connector
+ * ({@code Location}s into the registry point back there). Both are the gateway's public URL from
+ * {@link PublicUrl}, the one builder of the URLs the gateway writes: {@code connectors.public-url},
+ * else the request's scheme and Host as a trusted proxy's X-Forwarded-* correct them. Never the
+ * connection's own scheme alone: behind a TLS-terminating proxy that is http, and the token would
+ * then be sent in clear text.
  */
-public final class RegistryLocations {
+@ApplicationScoped
+public class RegistryLocations {
 
     /** The {@code service} of the gateway's challenges and tokens. */
     public static final String SERVICE = "connectors-api";
     public static final String TOKEN_PATH = "/v2/token";
-    /** What an authority from a Host header may hold here, so that it can go in a quoted challenge parameter. */
-    private static final Pattern AUTHORITY = Pattern.compile("[A-Za-z0-9.\\-:\\[\\]]+");
 
-    private RegistryLocations() {
+    private final PublicUrl publicUrl;
+
+    RegistryLocations(PublicUrl publicUrl) {
+        this.publicUrl = publicUrl;
     }
 
-    /** {@code scheme://authority} under which the caller reached the gateway. */
-    public static String publicBase(HttpServerRequest request) {
-        return (request.isSSL() ? "https" : "http") + "://" + authority(request);
+    /**
+     * The challenge that sends registry clients to the gateway's token endpoint. PublicUrl lets
+     * nothing into the URL that could break out of the quoted parameter.
+     *
+     * @throws io.connectors.api.errors.GatewayError 400 when the request names no valid public host
+     */
+    public String challenge(HttpServerRequest request) {
+        return challengeAt(publicUrl.base(request));
     }
 
-    /** The challenge that sends registry clients to the gateway's token endpoint. */
-    public static String challenge(HttpServerRequest request) {
-        return "Bearer realm=\"" + publicBase(request) + TOKEN_PATH + "\",service=\"" + SERVICE + "\"";
+    private static String challengeAt(String publicBase) {
+        return "Bearer realm=\"" + publicBase + TOKEN_PATH + "\",service=\"" + SERVICE + "\"";
     }
 
-    private static String authority(HttpServerRequest request) {
-        HostAndPort authority = request.authority();
-        String shown = authority == null ? null : authority.toString();
-        if (shown == null || !AUTHORITY.matcher(shown).matches()) {
-            io.vertx.core.net.SocketAddress local = request.localAddress();
-            String host = local == null ? "localhost" : local.hostAddress();
-            shown = (host.contains(":") ? "[" + host + "]" : host) + (local == null ? "" : ":" + local.port());
-        }
-        return shown;
-    }
-
-    public static ForRoute forRoute(HttpServerRequest request, GatewayRoute.Registry route, UpstreamTarget target) {
+    public ForRoute forRoute(HttpServerRequest request, GatewayRoute.Registry route, UpstreamTarget target) {
+        String publicBase = publicUrl.base(request);
         HostAndPort inbound = request.authority();
-        return new ForRoute(challenge(request), "/v2/namespaces/" + route.namespace() + "/connectors/" + route.name() + "/",
+        return new ForRoute(challengeAt(publicBase), publicBase,
+                "/v2/namespaces/" + route.namespace() + "/connectors/" + route.name() + "/",
                 target, inbound == null ? "" : inbound.toString());
     }
 
     /**
-     * One request on a Connector's registry route. {@code inboundAuthority}: the caller's Host, which
-     * the gateway passes to the registry as X-Forwarded-Host, so the registry may use it in its URLs.
+     * One request on a Connector's registry route. {@code publicBase}: the gateway's public URL for this
+     * request; {@code inboundAuthority}: the caller's Host, which the gateway passes to the registry as
+     * X-Forwarded-Host (unless a trusted proxy set one), so the registry may use either in its URLs.
      */
-    public record ForRoute(String challenge, String routePrefix, UpstreamTarget target, String inboundAuthority) {
+    public record ForRoute(String challenge, String publicBase, String routePrefix, UpstreamTarget target,
+            String inboundAuthority) {
 
         /**
          * A {@code Location} into the registry's {@code /v2/} (relative, or absolute on the registry's or
@@ -78,7 +81,8 @@ public final class RegistryLocations {
                 String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
                 boolean registry = authority.equalsIgnoreCase(target.authority())
                         || authority.equalsIgnoreCase(target.host() + ":" + target.port());
-                if (!registry && !authority.equalsIgnoreCase(inboundAuthority)) {
+                if (!registry && !authority.equalsIgnoreCase(inboundAuthority)
+                        && !authority.equalsIgnoreCase(URI.create(publicBase).getRawAuthority())) {
                     return location;
                 }
             }
@@ -86,7 +90,7 @@ public final class RegistryLocations {
             if (!path.startsWith(registryV2)) {
                 return location;
             }
-            return routePrefix + path.substring(registryV2.length())
+            return publicBase + routePrefix + path.substring(registryV2.length())
                     + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         }
     }

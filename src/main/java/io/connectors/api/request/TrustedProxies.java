@@ -1,6 +1,7 @@
 package io.connectors.api.request;
 
 import io.connectors.api.config.ConnectorsConfig;
+import io.connectors.api.net.Cidr;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -18,49 +19,6 @@ import java.util.List;
 @ApplicationScoped
 public class TrustedProxies {
 
-    private record Cidr(byte[] network, int prefix) {
-
-        static Cidr parse(String text) {
-            String entry = text.trim();
-            int slash = entry.indexOf('/');
-            String ip = slash < 0 ? entry : entry.substring(0, slash);
-            if (ip.startsWith("[") && ip.endsWith("]")) {
-                ip = ip.substring(1, ip.length() - 1);
-            }
-            byte[] network = NetUtil.createByteArrayFromIpAddressString(ip);
-            if (network == null) {
-                throw new IllegalArgumentException("connectors.proxy.trusted-proxies: \"" + text
-                        + "\" is not an IP address or a CIDR");
-            }
-            int prefix;
-            try {
-                prefix = slash < 0 ? network.length * 8 : Integer.parseInt(entry.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                prefix = -1;
-            }
-            if (prefix < 0 || prefix > network.length * 8) {
-                throw new IllegalArgumentException("connectors.proxy.trusted-proxies: \"" + text
-                        + "\" has no valid prefix length");
-            }
-            return new Cidr(network, prefix);
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int whole = prefix / 8;
-            for (int i = 0; i < whole; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            int mask = 0xff << (8 - rest) & 0xff;
-            return rest == 0 || (address[whole] & mask) == (network[whole] & mask);
-        }
-    }
-
     private final boolean enabled;
     private final List<Cidr> peers;
 
@@ -72,7 +30,15 @@ public class TrustedProxies {
     /** {@code peers}: CIDRs or addresses; empty means any peer (the switch alone decides). */
     public TrustedProxies(boolean enabled, List<String> peers) {
         this.enabled = enabled;
-        this.peers = peers.stream().filter(peer -> !peer.isBlank()).map(Cidr::parse).toList();
+        this.peers = peers.stream().filter(peer -> !peer.isBlank()).map(TrustedProxies::peer).toList();
+    }
+
+    private static Cidr peer(String entry) {
+        try {
+            return Cidr.parse(entry);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("connectors.proxy.trusted-proxies: " + e.getMessage(), e);
+        }
     }
 
     /** Whether this request's X-Forwarded-* headers come from a trusted proxy. */

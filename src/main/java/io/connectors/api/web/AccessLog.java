@@ -1,6 +1,7 @@
 package io.connectors.api.web;
 
 import io.connectors.api.request.Exchange;
+import io.connectors.api.request.GatewayRoute;
 import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,7 +15,10 @@ import org.jboss.logging.Logger;
 
 /**
  * One line per request under the logger {@code connectors.access}, and the request metric.
- * Only the path template is logged when one matched, never the query (it may carry secrets).
+ * Of the request's path only the OpenAPI path template it matched ({@code -} if none) and the kind
+ * of route are written, never the path itself nor its query: tools carry tokens in both (GitLab's
+ * {@code private_token}, a registry or npm token as a path segment), and the Connector's namespace
+ * and name have their own field.
  * The metric's namespace and class labels are {@code -} until the caller passed the Connector's
  * SubjectAccessReview: before that they are whatever an anonymous caller put in the URL
  * ({@link RequestLabelCap} bounds them after).
@@ -56,9 +60,8 @@ public class AccessLog {
                     .append(" mode=").append(exchange.mode())
                     .append(" method=").append(request.method().name())
                     .append(" template=").append(exchange.template())
-                    .append(" path=");
-            quote(line, request.path());
-            line.append(" status=").append(status)
+                    .append(" route=").append(routeKind(exchange.route()))
+                    .append(" status=").append(status)
                     .append(" bytes=").append(bytes)
                     .append(" duration_ms=").append(tenths / 10).append('.').append(tenths % 10);
             LOG.info(line.toString());
@@ -86,6 +89,11 @@ public class AccessLog {
     }
 
     private record TimerKey(String namespace, String connectorClass, String mode, int status) {
+    }
+
+    /** The route's kind, a fixed word ({@code ConnectorApi}, {@code Registry}, ...); {@code -} before a path was parsed. */
+    private static String routeKind(GatewayRoute route) {
+        return route == null ? "-" : route.getClass().getSimpleName();
     }
 
     /** Keeps a caller-controlled value on one line and unambiguous. */

@@ -170,4 +170,54 @@ class DestinationPolicyTest {
         }
         assertThat(DestinationPolicy.of(List.of("", " "), List.of("")).hasAllowList()).isFalse();
     }
+
+    @Test
+    void alibabaAndOracleCloudMetadataAddressesAreAlwaysRefused() {
+        // Alibaba Cloud ECS (this product's home platform) and Oracle Cloud's legacy metadata, also in IPv6 forms;
+        // Azure's WireServer. Judged only: nothing is ever sent to them.
+        for (String address : new String[] {"100.100.100.200", "::ffff:100.100.100.200", "64:ff9b::6464:64c8",
+                "192.0.0.192", "::192.0.0.192", "168.63.129.16"}) {
+            assertThat(allowed(DEFAULT, "tool.example.com", address)).as(address).isFalse();
+        }
+        assertThat(DEFAULT.refusal("metadata.aliyun", ip("100.100.100.200")))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("100.100.100.200"));
+        // Their neighbours are ordinary addresses (100.64.0.0/10 is carrier-grade NAT, often a VPC's).
+        for (String address : new String[] {"100.100.100.199", "100.100.100.201", "192.0.0.191", "192.0.0.193"}) {
+            assertThat(allowed(DEFAULT, "tool", address)).as(address).isTrue();
+        }
+    }
+
+    @Test
+    void theGatewaysOwnListenersAreNeverCalled() {
+        // Management (9000), main (8443) and forward-proxy (8081) ports of this very process: on loopback,
+        // or on one of its own interface addresses, a Connector pointing there is a loop or an
+        // anonymous way into /q/metrics.
+        DestinationPolicy.OwnListeners own = new DestinationPolicy.OwnListeners(() -> java.util.Set.of(9000, 8443, 8081),
+                address -> address.equals(ip("10.1.2.3")));
+        DestinationPolicy policy = DestinationPolicy.of(List.of(), List.of(), own);
+        for (String address : new String[] {"127.0.0.1", "127.0.0.53", "::1", "::ffff:127.0.0.1", "10.1.2.3"}) {
+            for (int port : new int[] {9000, 8443, 8081}) {
+                assertThat(policy.refusal("localhost", ip(address), port)).as(address + ":" + port)
+                        .hasValueSatisfying(reason -> assertThat(reason).contains("the gateway's own"));
+            }
+        }
+        // Another port on loopback, another host's 9000: ordinary destinations (deny them if they are not).
+        assertThat(policy.refusal("localhost", ip("127.0.0.1"), 9001)).isEmpty();
+        assertThat(policy.refusal("tool", ip("10.1.2.4"), 9000)).isEmpty();
+        assertThat(policy.refusal("tool", null, 9000)).isEmpty();
+        // Without listeners known (a unit test, a client not yet started) nothing changes.
+        assertThat(DEFAULT.refusal("localhost", ip("127.0.0.1"), 9000)).isEmpty();
+    }
+
+    @Test
+    void thereIsOneCidrMatcher() {
+        // The destination policy and the trusted proxies parse and match networks alike.
+        io.connectors.api.net.Cidr cidr = io.connectors.api.net.Cidr.parse("[fd00:ec2::]/32");
+        assertThat(cidr.contains(ip("fd00:ec2::254"))).isTrue();
+        assertThat(cidr.contains(ip("fd00:ec3::254"))).isFalse();
+        assertThat(io.connectors.api.net.Cidr.parse("10.0.0.0/9").contains(ip("10.127.255.255"))).isTrue();
+        assertThat(io.connectors.api.net.Cidr.parse("10.0.0.0/9").contains(ip("10.128.0.0"))).isFalse();
+        assertThatThrownBy(() -> io.connectors.api.net.Cidr.parse("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> io.connectors.api.net.Cidr.parse("tool.example")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

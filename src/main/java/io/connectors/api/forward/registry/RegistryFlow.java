@@ -38,8 +38,11 @@ public class RegistryFlow {
     /** The last Bearer challenge of each Connector's registry, for requests that need a token before they are sent. */
     private final Cache<String, Challenge> challenges;
 
-    RegistryFlow(RegistryTokenClient client, ConnectorsConfig config) {
+    private final RegistryLocations locations;
+
+    RegistryFlow(RegistryTokenClient client, ConnectorsConfig config, RegistryLocations locations) {
         this.client = client;
+        this.locations = locations;
         long size = config.registry().upstreamTokenCacheSize();
         this.tokens = new RegistryTokenCache(size);
         this.challenges = Caffeine.newBuilder().maximumSize(size).expireAfterWrite(Duration.ofHours(1)).build();
@@ -59,7 +62,7 @@ public class RegistryFlow {
         Optional<Secret> secret = resolved.secret();
         boolean tokenFlow = secret.isEmpty() || LOGIN_TYPES.contains(Credentials.typeOf(secret.get()));
         Optional<RegistryLocations.ForRoute> route = exchange.route() instanceof GatewayRoute.Registry registry
-                ? Optional.of(RegistryLocations.forRoute(ctx.request(), registry, plan.target()))
+                ? Optional.of(locations.forRoute(ctx.request(), registry, plan.target()))
                 : Optional.empty();
         String apiPath = exchange.route().apiPath().orElse("");
         if (route.isEmpty() && (!tokenFlow || !RegistryInterceptor.isRegistryApi(apiPath))) {
@@ -92,7 +95,7 @@ public class RegistryFlow {
         RegistryTokenCache.Key key = new RegistryTokenCache.Key(connection.namespace(), connection.name(),
                 connection.secretVersion(), challenge.param("realm").orElseThrow(), challenge.param("service").orElse(""),
                 String.join(" ", scopes));
-        java.util.concurrent.CompletableFuture<RegistryToken> token = tokens.get(key, () -> client.fetch(challenge,
+        java.util.concurrent.CompletableFuture<RegistryToken> token = tokens.get(key, () -> client.fetch(connection.plan().target(), challenge,
                 scopes, connection.login(), connection.plan().trust(), connection.what()).toCompletionStage()
                 .toCompletableFuture());
         // Back on the request's own context, whichever thread completed the shared fetch.

@@ -62,12 +62,21 @@ public class RegistryTokenClient {
 
     /**
      * A token for {@code scopes} from the challenge's realm. {@code what} names the Connector in
-     * messages. A realm that refuses the credentials is a 502: the Connector's Secret is wrong, not the caller.
+     * messages. The realm is chosen by the registry, so what the caller learns of it is bounded: a
+     * realm on a refused destination is a 403 (nothing sent); any other failure (unreachable, a
+     * status other than 200, no usable token) is one and the same 502, without the realm's status or
+     * body, else the Connector's author could probe ports through the registry's challenge. The
+     * details go to the log.
      */
-    public Future<RegistryToken> fetch(Challenge challenge, List<String> scopes, Optional<Login> login,
-            Optional<TrustBundle> trust, String what) {
+    public Future<RegistryToken> fetch(UpstreamTarget registry, Challenge challenge, List<String> scopes,
+            Optional<Login> login, Optional<TrustBundle> trust, String what) {
         String realm = challenge.param("realm").orElseThrow();
         UpstreamTarget target = UpstreamTarget.parse(realm, "the token realm of " + what);
+        try {
+            requireRegistryScheme(registry, target, what);
+        } catch (GatewayError refused) {
+            return Future.failedFuture(refused);
+        }
         StringBuilder query = new StringBuilder();
         challenge.param("service").ifPresent(service -> query.append("service=").append(encode(service)));
         for (String scope : scopes) {
@@ -75,16 +84,35 @@ public class RegistryTokenClient {
         }
         String uri = requestUri(realm, target, query.toString());
         String upstream = "the token service of " + what;
+        GatewayError noToken = GatewayError.badGateway(upstream + " issued no token" + (login.isPresent()
+                ? ": check the registry credentials in the connector's secret" : " to an anonymous token request"));
         return get(target, uri, login, trust, upstream).compose(response -> {
             if (response.status != 200) {
                 LOG.infof("%s at %s answered %d", upstream, target.origin(), response.status);
-                return Future.failedFuture(GatewayError.badGateway(upstream + " at " + target.origin()
-                        + " answered HTTP " + response.status + (login.isPresent()
-                                ? ": check the registry credentials in the connector's secret"
-                                : " to an anonymous token request")));
+                return Future.failedFuture(noToken);
             }
             return Future.succeededFuture(parse(response.body, upstream));
+        }).recover(failure -> {
+            if (failure instanceof GatewayError refused && refused.code() == 403) {
+                return Future.failedFuture(refused);
+            }
+            LOG.infof("%s at %s issued no token: %s", upstream, target.origin(),
+                    failure instanceof GatewayError error ? error.getMessage() : failure.getClass().getName());
+            return Future.failedFuture(noToken);
         });
+    }
+
+    /**
+     * The registry chooses the realm, and the Connector's password goes there: from an https
+     * registry only to an https realm, so a challenge cannot send it over plain HTTP (an http
+     * registry may name an https realm).
+     */
+    static void requireRegistryScheme(UpstreamTarget registry, UpstreamTarget realm, String what) {
+        if (registry.tls() && !realm.tls()) {
+            LOG.infof("refused the token realm of %s: http://%s for an https registry", what, realm.authority());
+            throw GatewayError.badGateway("the registry of " + what + " named a plain-HTTP token service;"
+                    + " the registry is HTTPS, so no credentials are sent there");
+        }
     }
 
     /** The Bearer challenge of the registry at {@code target} ({@code GET <base>/v2/}), if it answers with one. */

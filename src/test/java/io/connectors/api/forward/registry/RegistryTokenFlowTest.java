@@ -67,6 +67,11 @@ class RegistryTokenFlowTest extends GatewayTest {
             String authorization = request.getHeader("Authorization");
             Seen seen = new Seen(request.method().name(), request.uri(), authorization == null ? "" : authorization,
                     body.length());
+            if (request.path().equals("/token-503")) {
+                realmSeen.add(seen);
+                request.response().setStatusCode(503).end("realm-body-detail");
+                return;
+            }
             if (request.path().equals("/token")) {
                 realmSeen.add(seen);
                 String prefix = authorization == null ? "anon" : authorization.startsWith("Basic ") ? "robot" : "odd";
@@ -88,6 +93,9 @@ class RegistryTokenFlowTest extends GatewayTest {
         boolean write = !request.method().name().equals("GET") && !request.method().name().equals("HEAD");
         String challenge = "Bearer realm=\"http://" + realmHost + ":" + port + "/token\",service=\"fake-registry\""
                 + (repository.isEmpty() ? "" : ",scope=\"repository:" + repository + ":" + (write ? "pull,push" : "pull") + "\"");
+        if (path.startsWith("/v2/failingrealm/")) {
+            challenge = challenge.replace("/token\"", "/token-503\"");
+        }
         if (path.startsWith("/v2/oddrealm/")) {
             challenge = "Bearer realm=\"registry\",service=\"fake-registry\"";
         }
@@ -233,6 +241,19 @@ class RegistryTokenFlowTest extends GatewayTest {
     }
 
     @Test
+    void aFailingRealmsStatusAndBodyAreNotEchoed() {
+        connect("failing", RegistryFlow.REGISTRY_TOKEN_SECRET);
+
+        // The realm (any port the registry names) answered 503 with a body: the caller learns neither.
+        String message = as(token).get(apiPath(namespace, "failing") + "/v2/failingrealm/tags/list").then()
+                .statusCode(502).body("kind", equalTo("Status")).extract().path("message");
+        assertThat(message).contains("the token service of connector \"" + namespace + "/failing\" issued no token")
+                .doesNotContain("503").doesNotContain("realm-body-detail").doesNotContain("answered")
+                .doesNotContain(String.valueOf(registry.actualPort()));
+        assertThat(realmSeen).singleElement().extracting(Seen::uri).asString().startsWith("/token-503?");
+    }
+
+    @Test
     void theRegistryRouteChallengesAndIssuesGatewayTokens() {
         Response base = RestAssured.given().get("/v2/");
         base.then().statusCode(401).header("Docker-Distribution-API-Version", "registry/2.0")
@@ -257,6 +278,11 @@ class RegistryTokenFlowTest extends GatewayTest {
                 .body("errors[0].code", equalTo("NAME_UNKNOWN"));
     }
 
+    /** The gateway's URL as RestAssured reaches it: Locations into the registry point back there (web/PublicUrl). */
+    private static String gateway() {
+        return RestAssured.baseURI + ":" + RestAssured.port;
+    }
+
     @Test
     void theRegistryRouteForwardsToTheConnectorsRegistryAndPointsLocationsBack() {
         connect("route", RegistryFlow.REGISTRY_TOKEN_SECRET);
@@ -278,10 +304,10 @@ class RegistryTokenFlowTest extends GatewayTest {
         try {
             RestAssured.given().header("Authorization", "Bearer " + gatewayToken).post(route + "/lib/blobs/uploads/")
                     .then().statusCode(202).header("Docker-Upload-UUID", "u1")
-                    .header("Location", route + "/lib/blobs/uploads/u1?_state=s%3D1");
+                    .header("Location", gateway() + route + "/lib/blobs/uploads/u1?_state=s%3D1");
             RestAssured.given().header("Authorization", "Bearer " + gatewayToken).body(new byte[10])
                     .urlEncodingEnabled(false).put(route + "/lib/blobs/uploads/u1?_state=s%3D1&digest=sha256%3Aabc")
-                    .then().statusCode(201).header("Location", route + "/lib/blobs/sha256:abc");
+                    .then().statusCode(201).header("Location", gateway() + route + "/lib/blobs/sha256:abc");
         } finally {
             fixtures.flag("enable-connector-apis-write-passthrough", false);
         }
