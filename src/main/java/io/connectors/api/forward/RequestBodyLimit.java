@@ -2,9 +2,7 @@ package io.connectors.api.forward;
 
 import io.connectors.api.errors.GatewayError;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
@@ -21,6 +19,7 @@ final class RequestBodyLimit implements ProxyInterceptor {
 
     private final long maxBytes;
     private boolean exceeded;
+    private long count;
 
     RequestBodyLimit(long maxBytes) {
         this.maxBytes = maxBytes;
@@ -30,77 +29,20 @@ final class RequestBodyLimit implements ProxyInterceptor {
     public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
         Body body = context.request().getBody();
         if (body != null && body.length() < 0) {
-            context.request().setBody(Body.body(new Counted(body.stream()), -1));
+            context.request().setBody(Body.body(new ObservedStream(body.stream(), this::count), -1));
         }
         return context.sendRequest().recover(failure -> Future.failedFuture(exceeded
                 ? GatewayError.payloadTooLarge("the request body is larger than this gateway accepts")
                 : failure));
     }
 
-    /** The body as it streams; past the limit it fails instead of passing the chunk on. */
-    private final class Counted implements ReadStream<Buffer> {
-
-        private final ReadStream<Buffer> delegate;
-        private Handler<Throwable> exceptionHandler;
-        private long count;
-
-        Counted(ReadStream<Buffer> delegate) {
-            this.delegate = delegate;
+    /** Past the limit, the failure that stops the body instead of passing the chunk on. */
+    private Throwable count(Buffer chunk) {
+        count += chunk.length();
+        if (count <= maxBytes) {
+            return null;
         }
-
-        @Override
-        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-            exceptionHandler = handler;
-            delegate.exceptionHandler(handler);
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-            delegate.handler(handler == null ? null : chunk -> {
-                if (exceeded) {
-                    return;
-                }
-                count += chunk.length();
-                if (count > maxBytes) {
-                    exceeded = true;
-                    delegate.pause();
-                    if (exceptionHandler != null) {
-                        exceptionHandler.handle(GatewayError.payloadTooLarge("the request body is larger than this gateway accepts"));
-                    }
-                    return;
-                }
-                handler.handle(chunk);
-            });
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> pause() {
-            delegate.pause();
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> resume() {
-            if (!exceeded) {
-                delegate.resume();
-            }
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> fetch(long amount) {
-            if (!exceeded) {
-                delegate.fetch(amount);
-            }
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-            delegate.endHandler(endHandler);
-            return this;
-        }
+        exceeded = true;
+        return GatewayError.payloadTooLarge("the request body is larger than this gateway accepts");
     }
 }

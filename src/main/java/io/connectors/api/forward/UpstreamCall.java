@@ -109,7 +109,10 @@ final class UpstreamCall {
 
     /** A stream that counts as activity whenever a chunk passes. */
     ReadStream<Buffer> watch(ReadStream<Buffer> stream) {
-        return new ActivityStream(stream, this::touch);
+        return new ObservedStream(stream, chunk -> {
+            touch();
+            return null;
+        });
     }
 
     void touch() {
@@ -150,57 +153,6 @@ final class UpstreamCall {
     static final class CallerGone extends RuntimeException {
         CallerGone() {
             super("the caller went away", null, false, false);
-        }
-    }
-
-    /** A read stream passed through as is, reporting each chunk. */
-    private static final class ActivityStream implements ReadStream<Buffer> {
-
-        private final ReadStream<Buffer> delegate;
-        private final Runnable activity;
-
-        ActivityStream(ReadStream<Buffer> delegate, Runnable activity) {
-            this.delegate = delegate;
-            this.activity = activity;
-        }
-
-        @Override
-        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-            delegate.exceptionHandler(handler);
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-            delegate.handler(handler == null ? null : chunk -> {
-                activity.run();
-                handler.handle(chunk);
-            });
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> pause() {
-            delegate.pause();
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> resume() {
-            delegate.resume();
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> fetch(long amount) {
-            delegate.fetch(amount);
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-            delegate.endHandler(endHandler);
-            return this;
         }
     }
 }

@@ -39,7 +39,9 @@ public class UpstreamHeaders {
 
     /** Turns {@code headers}, a copy of {@code inbound}'s, into what the upstream gets. */
     void toUpstream(MultiMap headers, HttpServerRequest inbound, ForwardPlan plan) {
-        boolean trusted = trustedProxies.trusts(inbound);
+        // The forward proxy's callers come straight to it (or, inside a CONNECT tunnel, from the gateway's
+        // own loopback tunnel server): no proxy of theirs is trusted to speak for them, whatever the list says.
+        boolean trusted = !ForwardPlan.FORWARD.equals(plan.mode()) && trustedProxies.trusts(inbound);
         HeaderHygiene.sanitizeRequest(headers, trusted, denied);
         if (tracing) {
             for (String name : TRACE_CONTEXT) {

@@ -400,7 +400,7 @@ class HostileCorpusTest extends GatewayTest {
         return out.toString();
     }
 
-    /** A handler on the root logger that keeps every record (formatted, with its stack) while installed. */
+    /** A handler on the root logger and the access log's that keeps every record (formatted, with its stack) while installed. */
     static final class LogCapture extends Handler {
 
         private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -413,6 +413,8 @@ class HostileCorpusTest extends GatewayTest {
             }
             setLevel(Level.ALL);
             Logger.getLogger("").addHandler(this);
+            // The access log writes through its own handler, not the root's.
+            Logger.getLogger("connectors.access").addHandler(this);
             for (String category : VERBOSE_CATEGORIES) {
                 Logger logger = Logger.getLogger(category);
                 previousLevels.put(category, logger.getLevel());
@@ -426,6 +428,7 @@ class HostileCorpusTest extends GatewayTest {
                 return;
             }
             Logger.getLogger("").removeHandler(this);
+            Logger.getLogger("connectors.access").removeHandler(this);
             previousLevels.forEach((category, level) -> Logger.getLogger(category).setLevel(level));
             installed = false;
         }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.connectors.api.model.ConnectorClassSpec.ApiSpec;
 import io.connectors.api.model.ModelFixtures;
+import io.connectors.api.support.ChildProcess;
 import io.connectors.api.support.FakeKubeAuth;
 import io.connectors.api.support.FakeTool;
 import io.connectors.api.support.Fixtures;
@@ -47,6 +48,9 @@ class TrustedForwardedHeadersTest extends GatewayTest {
     private static final String DOCUMENT = """
             {"openapi": "3.0.1", "info": {"title": "Tool", "version": "1"},
              "paths": {"/items": {"get": {"x-provider-type": "api"}}}}""";
+
+    @jakarta.inject.Inject
+    io.connectors.api.forwardproxy.ForwardProxyServer forwardProxy;
 
     private String namespace;
     private String token;
@@ -172,5 +176,25 @@ class TrustedForwardedHeadersTest extends GatewayTest {
                 + "X-Forwarded-Host: platform.example\r\nX-Forwarded-Prefix: /clusters-rewrite/east\r\n" + more + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
         return socket;
+    }
+
+    @Test
+    void aForwardProxyCallerIsNeverATrustedProxyEvenFromATrustedAddress() throws Exception {
+        // 127.0.0.1 is a trusted proxy here; the forward proxy's caller (and every request read inside one
+        // of its CONNECT tunnels, which the gateway's own tunnel server receives from 127.0.0.1) is not.
+        fixtures.connectorClass("plain", null);
+        fixtures.connector(namespace, "via-proxy", "plain", tool.url(), null, null);
+        FakeKubeAuth.grantGet(token, namespace, "via-proxy");
+        tool.clear();
+        ChildProcess.Result result = ChildProcess.run(java.util.List.of("curl", "-sS", "--max-time", "20", "-o", "/dev/null",
+                "-w", "%{http_code}", "-x", "http://127.0.0.1:" + forwardProxy.port(), "-U", namespace + "/via-proxy:" + token,
+                "-H", "X-Forwarded-For: 203.0.113.7", "-H", "X-Forwarded-Host: platform.example",
+                "-H", "X-Forwarded-Proto: https", tool.url() + "/x"), java.nio.file.Path.of("."), Map.of(),
+                java.time.Duration.ofSeconds(30));
+        assertThat(result.output().strip()).isEqualTo("200");
+        FakeTool.Seen seen = tool.next();
+        assertThat(seen.headers("x-forwarded-for")).containsExactly("127.0.0.1");
+        assertThat(seen.header("x-forwarded-host")).isNotEqualTo("platform.example");
+        assertThat(seen.header("x-forwarded-proto")).isEqualTo("http");
     }
 }
