@@ -50,6 +50,12 @@ stack_lock() {
 stack_cleanup() {
   local pid
   for pid in "${STACK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # The gateway drains for up to quarkus.shutdown.timeout after SIGTERM, holding the run's lock (fd 9)
+  # meanwhile: wait for it, so that the next run of the same script finds the lock free.
+  for pid in "${STACK_PIDS[@]}"; do
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
   [[ -n "$STACK_WORK" ]] || return 0
   [[ -f "$STACK_WORK/nginx/nginx.pid" ]] && kill "$(cat "$STACK_WORK/nginx/nginx.pid")" 2>/dev/null || true
   "$HERE/local-cluster.sh" stop "$STACK_WORK/cluster" >/dev/null 2>&1 || true

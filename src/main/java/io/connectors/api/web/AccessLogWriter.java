@@ -39,7 +39,6 @@ public final class AccessLogWriter extends Handler {
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile boolean closed;
-    private long sequence;
     /** Drops already told to {@code onDropped}; read and written by the writer thread, then by close() after it ended. */
     private long reported;
 
@@ -64,7 +63,7 @@ public final class AccessLogWriter extends Handler {
         if (!isLoggable(record)) {
             return;
         }
-        String line = format(record.getMessage(), record.getInstant());
+        String line = format(record.getMessage(), record.getInstant(), record.getSequenceNumber());
         if (!queue.offer(line)) {
             dropped.incrementAndGet();
         }
@@ -149,10 +148,11 @@ public final class AccessLogWriter extends Handler {
         }
     }
 
-    private String format(String message, Instant time) {
+    /** {@code sequence}: the record's own, from the same counter as the logging library's other lines. */
+    private String format(String message, Instant time, long sequence) {
         StringBuilder line = new StringBuilder(message.length() + 96);
         if (json) {
-            line.append("{\"timestamp\":\"").append(time).append("\",\"sequence\":").append(nextSequence())
+            line.append("{\"timestamp\":\"").append(time).append("\",\"sequence\":").append(sequence)
                     .append(",\"loggerName\":\"connectors.access\",\"level\":\"INFO\",\"message\":\"");
             escapeJson(line, message);
             line.append("\"}");
@@ -160,10 +160,6 @@ public final class AccessLogWriter extends Handler {
             line.append(time).append(" INFO  [connectors.access] ").append(message);
         }
         return line.append('\n').toString();
-    }
-
-    private synchronized long nextSequence() {
-        return ++sequence;
     }
 
     private static void escapeJson(StringBuilder out, String value) {
