@@ -193,8 +193,8 @@ class InstallManifestsIT {
     void deploymentMatchesTheImage() {
         List<String> dockerfile = readLines(RealCluster.PROJECT.resolve("src/main/docker/Dockerfile.jvm"));
         List<String> nativeDockerfile = readLines(RealCluster.PROJECT.resolve("src/main/docker/Dockerfile.native"));
-        assertThat(dockerfile).contains("USER 1001:1001", "EXPOSE 8443 9000");
-        assertThat(nativeDockerfile).contains("USER 1001:1001", "EXPOSE 8443 9000");
+        assertThat(dockerfile).contains("USER 1001:1001", "EXPOSE 8443 8081 9000");
+        assertThat(nativeDockerfile).contains("USER 1001:1001", "EXPOSE 8443 8081 9000");
         assertThat(String.join("\n", dockerfile)).contains("\"-Djava.io.tmpdir=/tmp\"", "\"-XX:MaxRAMPercentage=75.0\"",
                 "\"-XX:+ExitOnOutOfMemoryError\"");
         var pod = RealCluster.current().admin().apps().deployments().inNamespace("connectors-system")
@@ -202,7 +202,7 @@ class InstallManifestsIT {
         assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(1001L);
         assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(1001L);
         var container = pod.getContainers().get(0);
-        assertThat(container.getPorts()).extracting(port -> port.getContainerPort()).containsExactlyInAnyOrder(8443, 9000);
+        assertThat(container.getPorts()).extracting(port -> port.getContainerPort()).containsExactlyInAnyOrder(8443, 8081, 9000);
         // the heap is 75 % of the limit: the limit must leave room for the rest of the JVM
         assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
         assertThat(pod.getVolumes()).anySatisfy(volume -> {
