@@ -121,6 +121,7 @@ run_replica() { # run_replica NAME: starts the container, waits until ready
     -e CONNECTORS_SYSTEM_NAMESPACE=connectors-system \
     -e QUARKUS_HTTP_HOST=127.0.0.1 -e QUARKUS_HTTP_SSL_PORT="${PORT[$name]}" -e QUARKUS_HTTP_PORT="$(free_port)" \
     -e QUARKUS_MANAGEMENT_HOST=127.0.0.1 -e QUARKUS_MANAGEMENT_PORT="${MGMT[$name]}" \
+    -e CONNECTORS_FORWARD_PROXY_PORT="$(free_port)" \
     "$IMAGE" >/dev/null
   CONTAINERS+=("$name")
   for _ in $(seq 1 600); do
