@@ -106,7 +106,7 @@ public class WaitingLines {
                 place.turn.fail(GatewayError.unavailable("too many requests are waiting for " + name + "; try again later"));
                 return place;
             }
-            line.wait(place);
+            line.enqueue(place);
         }
         place.timer = vertx.setTimer(Math.max(1, waitMillis), id -> place.waitedTooLong(name));
         return place;
@@ -140,7 +140,7 @@ public class WaitingLines {
             return busy + waitingCount;
         }
 
-        void wait(Place place) {
+        void enqueue(Place place) {
             if (place.share.waiting.isEmpty()) {
                 turns.addLast(place.share);
             }
