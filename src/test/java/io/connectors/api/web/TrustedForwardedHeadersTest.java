@@ -189,7 +189,7 @@ class TrustedForwardedHeadersTest extends GatewayTest {
         ChildProcess.Result result = ChildProcess.run(java.util.List.of("curl", "-sS", "--max-time", "20", "-o", "/dev/null",
                 "-w", "%{http_code}", "-x", "http://127.0.0.1:" + forwardProxy.port(), "-U", namespace + "/via-proxy:" + token,
                 "-H", "X-Forwarded-For: 203.0.113.7", "-H", "X-Forwarded-Host: platform.example",
-                "-H", "X-Forwarded-Proto: https", tool.url() + "/x"), java.nio.file.Path.of("."), Map.of(),
+                "-H", "X-Forwarded-Proto: https", tool.url() + "/x"), java.nio.file.Files.createTempDirectory("forward-proxy-caller"), Map.of(),
                 java.time.Duration.ofSeconds(30));
         assertThat(result.output().strip()).isEqualTo("200");
         FakeTool.Seen seen = tool.next();
