@@ -24,22 +24,37 @@ public sealed interface GatewayRoute {
     record ConnectorRef(String namespace, String name) {
     }
 
+    /**
+     * A route naming a Connector and the path that goes to its tool or custom API (the forward
+     * proxy's, once its target chose the Connector): the Connector's SubjectAccessReview comes
+     * before anything is looked up, then resolve, route and forward.
+     */
+    sealed interface ToConnector extends GatewayRoute permits ConnectorApi, ConnectorProxyPath, LegacyResource, Registry, ForwardProxy {
+
+        String namespace();
+
+        String name();
+
+        /** Canonical: "" or starting with "/". */
+        String canonicalApiPath();
+
+        @Override
+        default Optional<ConnectorRef> connector() {
+            return Optional.of(new ConnectorRef(namespace(), name()));
+        }
+
+        @Override
+        default Optional<String> apiPath() {
+            return Optional.of(canonicalApiPath());
+        }
+    }
+
     /** {@code /connectors/version}. */
     record Version() implements GatewayRoute {
     }
 
     /** {@code /connectors/v1alpha1/{ns}/{name}/path{api-path}}: api-path canonical, "" or starting with "/". */
-    record ConnectorApi(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
-
-        @Override
-        public Optional<ConnectorRef> connector() {
-            return Optional.of(new ConnectorRef(namespace, name));
-        }
-
-        @Override
-        public Optional<String> apiPath() {
-            return Optional.of(canonicalApiPath);
-        }
+    record ConnectorApi(String namespace, String name, String canonicalApiPath) implements ToConnector {
     }
 
     /**
@@ -48,34 +63,14 @@ public sealed interface GatewayRoute {
      * {@link ConnectorApi} (same stages, same forwarding), only spelt the upstream's way, so clients
      * configured from that field (git's {@code insteadOf}, pip's index, Maven's mirror) work unchanged.
      */
-    record ConnectorProxyPath(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
-
-        @Override
-        public Optional<ConnectorRef> connector() {
-            return Optional.of(new ConnectorRef(namespace, name));
-        }
-
-        @Override
-        public Optional<String> apiPath() {
-            return Optional.of(canonicalApiPath);
-        }
+    record ConnectorProxyPath(String namespace, String name, String canonicalApiPath) implements ToConnector {
     }
 
     /**
      * {@code /connectors/v1alpha1/namespaces/{ns}/connectors/{name}/resources/{resource...}}: always the
      * custom API's {@code /{resource...}} (canonical, starting with "/").
      */
-    record LegacyResource(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
-
-        @Override
-        public Optional<ConnectorRef> connector() {
-            return Optional.of(new ConnectorRef(namespace, name));
-        }
-
-        @Override
-        public Optional<String> apiPath() {
-            return Optional.of(canonicalApiPath);
-        }
+    record LegacyResource(String namespace, String name, String canonicalApiPath) implements ToConnector {
     }
 
     /** {@code /connectors/v1alpha1/{ns}/{name}/openapi}. */
@@ -112,33 +107,13 @@ public sealed interface GatewayRoute {
      * {@code /v2/namespaces/{ns}/connectors/{name}/<repo>/…}: the Connector's registry at
      * {@code /v2/<repo>/…} ({@code canonicalApiPath}, canonical, starting with "/v2/").
      */
-    record Registry(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
-
-        @Override
-        public Optional<ConnectorRef> connector() {
-            return Optional.of(new ConnectorRef(namespace, name));
-        }
-
-        @Override
-        public Optional<String> apiPath() {
-            return Optional.of(canonicalApiPath);
-        }
+    record Registry(String namespace, String name, String canonicalApiPath) implements ToConnector {
     }
 
     /**
      * A request to the forward proxy, once the Connector whose address it targets is chosen:
      * {@code canonicalApiPath} is the target's path below that address (canonical, "" or starting with "/").
      */
-    record ForwardProxy(String namespace, String name, String canonicalApiPath) implements GatewayRoute {
-
-        @Override
-        public Optional<ConnectorRef> connector() {
-            return Optional.of(new ConnectorRef(namespace, name));
-        }
-
-        @Override
-        public Optional<String> apiPath() {
-            return Optional.of(canonicalApiPath);
-        }
+    record ForwardProxy(String namespace, String name, String canonicalApiPath) implements ToConnector {
     }
 }
